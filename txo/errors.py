@@ -115,17 +115,20 @@ class MissingConfigError(ConfigError, KeyError):
         key_path: str,
         source: str,
         *,
+        found_prefix: str = "",
         suggestions: Sequence[str] = (),
         example: str | None = None,
     ) -> None:
+        where = f" ('{found_prefix}' exists, the rest does not)" if found_prefix else ""
         hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
         super().__init__(
-            f"Missing configuration key '{key_path}' in {source}.",
+            f"Missing configuration key '{key_path}' in {source}{where}.",
             f"Add '{key_path}' to {source}.{hint}",
             example,
         )
         self.key_path = key_path
         self.source = source
+        self.found_prefix = found_prefix
         self.suggestions = tuple(suggestions)
 
     def __str__(self) -> str:  # KeyError would otherwise repr() the message

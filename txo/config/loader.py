@@ -1,0 +1,212 @@
+"""Load ``config/{org}-{env}-config.json`` plus its optional secrets file.
+
+Every failure is a :class:`~txo.errors.ConfigError` that names the file,
+the key path, the fix and an example; schema validation reports every
+violation at once.  Secrets are injected as ``_snake_case`` keys (as v2.1
+did) and registered with the secret registry so they never reach a log.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Protocol
+
+from jsonschema import Draft202012Validator
+from jsonschema import ValidationError as JsonSchemaError
+
+from txo.config.proxy import ConfigProxy
+from txo.errors import ConfigError, ConfigSchemaError, SchemaViolation
+from txo.paths import Dir, ProjectPaths
+
+__all__ = [
+    "SCHEMA_NAME",
+    "ConfigLoader",
+    "ConfigSchema",
+    "LoadedConfig",
+    "SecretSink",
+    "config_filenames",
+    "secret_key",
+]
+
+SCHEMA_NAME = "org-env-config-schema.json"
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_EXAMPLE_CONFIG = (
+    '{\n  "global": {"api-base-url": "https://api.example.com", "api-version": "v2"},\n'
+    '  "script-behavior": {"api-timeouts": {"rest-timeout-seconds": 60}}\n}'
+)
+
+
+class SecretSink(Protocol):
+    """Anything that accepts secret values (``txo.log.SecretRegistry``)."""
+
+    def add(self, value: str) -> None: ...
+
+
+def secret_key(name: str) -> str:
+    """The injected config key for a secrets-file key: ``client-secret`` → ``_client_secret``."""
+    return "_" + name.replace("-", "_")
+
+
+def config_filenames(org_id: str, env_type: str) -> tuple[str, str]:
+    """The main and secrets file names for an organisation and environment."""
+    return f"{org_id}-{env_type}-config.json", f"{org_id}-{env_type}-config-secrets.json"
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedConfig:
+    """A validated configuration, where it came from and which keys are secrets."""
+
+    config: ConfigProxy
+    main_file: Path
+    secrets_file: Path | None
+    secret_keys: tuple[str, ...]
+
+
+class ConfigSchema:
+    """A JSON schema with its validator compiled once and reused for every load."""
+
+    def __init__(self, schema: Mapping[str, Any], name: str) -> None:
+        Draft202012Validator.check_schema(schema)
+        self.name = name
+        self._validator = Draft202012Validator(schema)
+
+    @classmethod
+    def bundled(cls) -> ConfigSchema:
+        """The schema shipped with txo (same shape as v2.1's)."""
+        text = resources.files("txo.config").joinpath("schemas", SCHEMA_NAME).read_text("utf-8")
+        return cls(json.loads(text), SCHEMA_NAME)
+
+    def violations(self, data: Any) -> list[SchemaViolation]:
+        """Every violation, sorted by path; messages never echo string values."""
+        found = [_violation(err) for err in self._validator.iter_errors(data)]
+        return sorted(found, key=lambda v: (v.path, v.message))
+
+    def validate(self, data: Any, source: str) -> None:
+        """Raise ConfigSchemaError listing every violation, if there are any."""
+        found = self.violations(data)
+        if found:
+            raise ConfigSchemaError(source, found, self.name)
+
+
+def _violation(err: JsonSchemaError) -> SchemaViolation:
+    message = err.message
+    if isinstance(err.instance, str):  # the value may be a secret: never echo it
+        message = message.replace(repr(err.instance), "the string value")
+    path = "$" + "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in err.absolute_path)
+    return SchemaViolation(path, message)
+
+
+class ConfigLoader:
+    """Loads, validates and secret-injects configuration for one project."""
+
+    def __init__(
+        self,
+        paths: ProjectPaths,
+        *,
+        secrets: SecretSink | None = None,
+        schema: ConfigSchema | None = None,
+    ) -> None:
+        self._paths = paths
+        self._secrets = secrets
+        self._schema = schema
+
+    @property
+    def schema(self) -> ConfigSchema:
+        """The validator, built on first use and then reused."""
+        if self._schema is None:
+            self._schema = ConfigSchema.bundled()
+        return self._schema
+
+    def load(
+        self,
+        org_id: str,
+        env_type: str,
+        *,
+        validate: bool = True,
+        include_secrets: bool = True,
+    ) -> LoadedConfig:
+        """Read, validate and inject secrets; raise a ConfigError on any problem."""
+        main_name, secrets_name = config_filenames(_safe(org_id, "org_id"), _safe(env_type, "env"))
+        main_file = self._paths.path(Dir.CONFIG, main_name)
+        data = read_json_object(main_file, missing_fix=_copy_template_fix(main_name))
+        if validate:
+            self.schema.validate(data, str(main_file))
+        secrets_file = self._paths.path(Dir.CONFIG, secrets_name)
+        injected: tuple[str, ...] = ()
+        if include_secrets and secrets_file.is_file():
+            injected = self._inject_secrets(data, secrets_file)
+        present = secrets_file if include_secrets and secrets_file.is_file() else None
+        return LoadedConfig(ConfigProxy(data, str(main_file)), main_file, present, injected)
+
+    def _inject_secrets(self, data: dict[str, Any], secrets_file: Path) -> tuple[str, ...]:
+        secrets = read_json_object(secrets_file, missing_fix="")
+        keys = []
+        for name, value in secrets.items():
+            if isinstance(value, dict | list):
+                raise ConfigError(
+                    f"Secrets must be flat key-value pairs: key '{name}' in {secrets_file} "
+                    "holds a nested value.",
+                    "Make every value in the secrets file a string (or number).",
+                    '{"client-secret": "…", "az-token": "…"}',
+                )
+            if isinstance(value, str) and self._secrets is not None:
+                self._secrets.add(value)
+            data[secret_key(name)] = value
+            keys.append(secret_key(name))
+        return tuple(keys)
+
+
+def read_json_object(path: Path, *, missing_fix: str) -> dict[str, Any]:
+    """Parse a JSON file that must hold an object; helpful errors for every failure."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"Configuration file not found: {path}",
+            missing_fix or f"Create {path.name} in {path.parent}.",
+            _EXAMPLE_CONFIG,
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(
+            f"Cannot read configuration file {path}: {exc.__class__.__name__}",
+            "Check the file's permissions and that it is UTF-8 text.",
+            f"chmod u+r {path}",
+        ) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(
+            f"Invalid JSON in {path} at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+            "Fix the JSON syntax at that position (look for a missing comma or quote, or a "
+            "trailing comma).",
+            _EXAMPLE_CONFIG,
+        ) from None
+    if not isinstance(data, dict):
+        raise ConfigError(
+            f"{path} must hold a JSON object, not a {type(data).__name__}.",
+            "Wrap the settings in { … }.",
+            _EXAMPLE_CONFIG,
+        )
+    return data
+
+
+def _safe(value: str, what: str) -> str:
+    if not _SAFE_NAME.match(value):
+        raise ConfigError(
+            f"Invalid {what} {value!r}: it becomes part of a file name.",
+            "Use letters, digits, '-', '_' or '.', starting with a letter or digit.",
+            "python my_script.py txo test",
+        )
+    return value
+
+
+def _copy_template_fix(main_name: str) -> str:
+    return (
+        f"Create config/{main_name} (copy config/templates/org-env-config_example.json "
+        "and fill in your values)."
+    )
