@@ -12,8 +12,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+DEMO_PROJECT := examples/demo-project
+
 demo: $(STAMP)
-	$(BIN)/python -m txo.demo
+	cd $(DEMO_PROJECT) && ../../$(BIN)/python scripts/process_customers.py demo local
+	@echo "Output files:" && ls -l $(DEMO_PROJECT)/output
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check txo tests examples migration
