@@ -1,0 +1,1 @@
+"""One codec module per file type, plus the shared protocol (``base``) and ``registry``."""

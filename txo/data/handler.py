@@ -1,0 +1,162 @@
+"""``DataHandler``: save and load project files, one codec per file type.
+
+The handler resolves ``<root>/<category>/<name>``, picks the codec from the
+extension, lets the codec validate the value, and writes atomically.  It
+holds no global state: build one per project (the runner does) and pass it on.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+from pathlib import Path, PurePath
+from typing import Any, NoReturn
+
+from txo.data.atomic import atomic_write
+from txo.data.codecs.registry import CodecRegistry
+from txo.errors import FileOperationError, TxoError, ValidationError
+from txo.paths import Dir, ProjectPaths
+
+__all__ = ["DataFileNotFoundError", "DataHandler"]
+
+logger = logging.getLogger(__name__)
+
+
+class DataFileNotFoundError(FileOperationError, FileNotFoundError):
+    """The file to load does not exist.
+
+    Also a ``FileNotFoundError`` so that ``except FileNotFoundError`` in
+    v2.1-era code keeps working.
+    """
+
+    def __init__(self, path: Path, operation: str) -> None:
+        super().__init__(
+            f"File not found: {path.name} in {path.parent}",
+            "Check the file name and the category folder; save the file first, or test "
+            "with data.exists(category, name) before loading.",
+            f"if data.exists(Dir.{_category_member(path)}, {path.name!r}):\n"
+            f"    value = data.load(Dir.{_category_member(path)}, {path.name!r})",
+            file_path=str(path),
+            operation=operation,
+        )
+        self.errno = errno.ENOENT
+        self.strerror = "No such file or directory"
+        self.filename = str(path)
+
+    def __str__(self) -> str:  # OSError would otherwise format errno/filename
+        return FileOperationError.__str__(self)
+
+
+def _category_member(path: Path) -> str:
+    """The ``Dir`` member whose folder holds ``path`` (for the example), else DATA."""
+    for folder in path.parents:
+        if folder.name in Dir.__members__.values():
+            return Dir(folder.name).name
+    return "DATA"
+
+
+class DataHandler:
+    """Saves and loads files under a project's category folders."""
+
+    __slots__ = ("_codecs", "_paths")
+
+    def __init__(self, paths: ProjectPaths, *, codecs: CodecRegistry | None = None) -> None:
+        self._paths = paths
+        self._codecs = codecs if codecs is not None else CodecRegistry.default()
+
+    @property
+    def codecs(self) -> CodecRegistry:
+        """The registry this handler dispatches through."""
+        return self._codecs
+
+    def path(self, category: Dir | str, name: str) -> Path:
+        """``<root>/<category>/<name>``; ``name`` may not leave the category folder."""
+        parts = PurePath(name).parts
+        if not name or PurePath(name).is_absolute() or ".." in parts:
+            raise ValidationError(
+                f"Invalid file name {name!r}: it must be a relative path inside the "
+                f"{Dir.parse(category).value}/ folder.",
+                "Pass a plain file name (sub-folders are fine), without '..' or a leading '/'.",
+                "data.save(rows, Dir.OUTPUT, 'reports/2024/result.json')",
+                field="name",
+            )
+        return self._paths.path(category, name)
+
+    def save(self, obj: Any, category: Dir | str, name: str, **options: Any) -> Path:
+        """Validate ``obj`` for the extension, then write it atomically; returns the path."""
+        target = self.path(category, name)
+        writer = self._codecs.for_path(target).encoder(obj, target, **options)
+        try:
+            with atomic_write(target) as stream:
+                writer(stream)
+        except TxoError:
+            raise
+        except OSError as exc:
+            _raise_os_error(exc, target, "save")
+        logger.debug("Saved %s (%d bytes)", target, target.stat().st_size)
+        return target
+
+    def load(self, category: Dir | str, name: str, **options: Any) -> Any:
+        """Read the file with the codec for its extension."""
+        source = self.path(category, name)
+        codec = self._codecs.for_path(source)
+        if not source.exists():
+            raise DataFileNotFoundError(source, "load")
+        try:
+            value = codec.load(source, **options)
+        except TxoError:
+            raise
+        except OSError as exc:
+            _raise_os_error(exc, source, "load")
+        logger.debug("Loaded %s", source)
+        return value
+
+    def exists(self, category: Dir | str, name: str, *, check_empty: bool = False) -> bool:
+        """True if the file exists (and, with ``check_empty``, is not empty)."""
+        target = self.path(category, name)
+        if not target.is_file():
+            return False
+        return not check_empty or self._stat(target, "exists").st_size > 0
+
+    def delete(self, category: Dir | str, name: str, *, missing_ok: bool = True) -> bool:
+        """Remove the file; False if it was already gone (or an error without ``missing_ok``)."""
+        target = self.path(category, name)
+        try:
+            target.unlink()
+        except FileNotFoundError:
+            if missing_ok:
+                return False
+            raise DataFileNotFoundError(target, "delete") from None
+        except OSError as exc:
+            _raise_os_error(exc, target, "delete")
+        logger.debug("Deleted %s", target)
+        return True
+
+    def size(self, category: Dir | str, name: str) -> int:
+        """The file size in bytes."""
+        return self._stat(self.path(category, name), "size").st_size
+
+    @staticmethod
+    def _stat(target: Path, operation: str) -> os.stat_result:
+        try:
+            return target.stat()
+        except OSError as exc:
+            _raise_os_error(exc, target, operation)
+
+    def __repr__(self) -> str:
+        return f"DataHandler(paths={self._paths!r}, codecs={self._codecs!r})"
+
+
+def _raise_os_error(exc: OSError, target: Path, operation: str) -> NoReturn:
+    """Turn an OSError into a FileOperationError that names the file and the operation."""
+    if isinstance(exc, FileNotFoundError) and exc.filename in (str(target), None):
+        raise DataFileNotFoundError(target, operation) from exc
+    raise FileOperationError(
+        f"Could not {operation} {target}: {exc.strerror or exc}.",
+        "Check that the folder exists and is writable, the disk is not full, "
+        "and no other program holds the file open.",
+        f"ls -l {target.parent}",
+        file_path=str(target),
+        operation=operation,
+    ) from exc
