@@ -1,0 +1,356 @@
+"""Build a :class:`RestClient` from the v2.1-shaped ``script-behavior`` configuration.
+
+``create_rest_api(config, …)`` reads every setting with hard-fail access
+(a missing key raises :class:`~txo.errors.MissingConfigError` naming the full
+path), builds the retry policy, rate limiter, circuit breakers and the token
+provider, and returns a ready client.  Everything stateful — session pool,
+token cache, clock, randomness, transport — can be injected; nothing is
+cached at module level (v2.1's ``_api_cache`` is gone: keep the client you
+were given, or share a :class:`SessionPool` and :class:`TokenCache`).
+
+Authentication (``require_auth=True``): a pre-issued ``_az_token`` secret
+wins; otherwise OAuth2 client credentials from ``global.tenant-id``,
+``global.client-id``, ``global.oauth-scope`` and the ``client-secret``
+secret (injected as ``_client_secret``), optionally ``global.oauth-authority``.
+Token requests go through the same resilient stack (retries, cool-down,
+breakers, pool, transport) as API calls.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from txo.clock import Clock, SystemClock
+from txo.config import ConfigProxy
+from txo.errors import ConfigError
+from txo.http.auth import (
+    DEFAULT_AUTHORITY,
+    ClientCredentialsAuth,
+    SecretSink,
+    StaticTokenAuth,
+    TokenCache,
+)
+from txo.http.breaker import BreakerRegistry
+from txo.http.client import RestClient
+from txo.http.pool import SessionPool
+from txo.http.ratelimit import HostCooldown, TokenBucket
+from txo.http.retry import RetryPolicy
+
+__all__ = ["ApiSettings", "acquire_token", "build_auth", "create_rest_api", "read_settings"]
+
+_SB = "script-behavior"
+_AUTH_EXAMPLE = (
+    'config/{org}-{env}-config.json:\n  "global": {"tenant-id": "<tenant GUID>", '
+    '"client-id": "<app id>",\n             "oauth-scope": '
+    '"https://api.businesscentral.dynamics.com/.default"}\n'
+    'config/{org}-{env}-config-secrets.json:\n  {"client-secret": "<secret>"}   '
+    '# or {"az-token": "<pre-issued token>"}'
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ApiSettings:
+    """The ``script-behavior`` settings a RestClient is built from."""
+
+    timeout: float
+    async_max_wait: float
+    async_poll_interval: float
+    max_retries: int
+    backoff_factor: float
+    jitter_min: float
+    jitter_max: float
+    rate_limit: tuple[float, float] | None  # (calls per second, burst) when enabled
+    breaker: tuple[int, float] | None  # (failure threshold, reset timeout) when enabled
+
+    def retry_policy(self, *, retry_non_idempotent: bool = False) -> RetryPolicy:
+        """v2.1 semantics: ``max-retries`` counts attempts; delays 1, f, f², … jittered."""
+        return RetryPolicy(
+            max_attempts=max(1, self.max_retries),
+            backoff_factor=1.0,
+            backoff_base=max(1.0, self.backoff_factor),
+            jitter_min=self.jitter_min,
+            jitter_max=self.jitter_max,
+            retry_non_idempotent=retry_non_idempotent,
+        )
+
+
+def read_settings(config: ConfigProxy) -> ApiSettings:
+    """Read ``script-behavior``; missing keys raise MissingConfigError with the full path."""
+    num = _number_reader(config)
+    return ApiSettings(
+        timeout=num("api-timeouts", "rest-timeout-seconds"),
+        async_max_wait=num("api-timeouts", "async-max-wait"),
+        async_poll_interval=num("api-timeouts", "async-poll-interval"),
+        max_retries=int(num("retry-strategy", "max-retries")),
+        backoff_factor=num("retry-strategy", "backoff-factor"),
+        jitter_min=num("jitter", "min-factor"),
+        jitter_max=num("jitter", "max-factor"),
+        rate_limit=(
+            (num("rate-limiting", "calls-per-second"), num("rate-limiting", "burst-size"))
+            if _flag(config, "rate-limiting")
+            else None
+        ),
+        breaker=(
+            (
+                int(num("circuit-breaker", "failure-threshold")),
+                num("circuit-breaker", "timeout-seconds"),
+            )
+            if _flag(config, "circuit-breaker")
+            else None
+        ),
+    )
+
+
+def create_rest_api(
+    config: ConfigProxy,
+    *,
+    secrets: SecretSink | None = None,
+    pool: SessionPool | None = None,
+    token_cache: TokenCache | None = None,
+    clock: Clock | None = None,
+    rng: random.Random | None = None,
+    transport: httpx.BaseTransport | None = None,
+    require_auth: bool = True,
+    logger: logging.Logger | None = None,
+) -> RestClient:
+    """A RestClient configured from ``config`` (see the module docstring).
+
+    ``pool=None`` gives the client a private pool that :meth:`RestClient.close`
+    closes; ``token_cache=None`` a private cache.  Relative URLs resolve
+    against ``global.api-base-url`` when it is set.
+    """
+    stack = _Stack.build(read_settings(config), clock, rng, transport)
+    token_sender = _TokenSender(stack)
+    auth = build_auth(
+        config,
+        secrets=secrets,
+        token_cache=token_cache,
+        clock=stack.clock,
+        sender=token_sender,
+        required=require_auth,
+    )
+    client = stack.client(
+        base_url=_text(config, "global", "api-base-url"),
+        pool=pool,
+        auth=auth,
+        rate_limiter=_rate_limiter(stack.settings, stack.clock),
+        retry=stack.settings.retry_policy(),
+    )
+    token_sender.attach(client.pool)
+    (logger or logging.getLogger(__name__)).debug(
+        "REST API client ready: base=%r identity=%s retries=%d rate-limit=%s breaker=%s",
+        client.base_url,
+        client.auth_identity,
+        stack.settings.max_retries,
+        stack.settings.rate_limit,
+        stack.settings.breaker,
+    )
+    return client
+
+
+def acquire_token(
+    config: ConfigProxy,
+    *,
+    secrets: SecretSink | None = None,
+    token_cache: TokenCache | None = None,
+    clock: Clock | None = None,
+    rng: random.Random | None = None,
+    transport: httpx.BaseTransport | None = None,
+) -> str:
+    """A bearer token for ``ScriptContext.token``: ``_az_token`` if set, else client credentials.
+
+    Pass the same ``token_cache`` to :func:`create_rest_api` to reuse the token.
+    """
+    stack = _Stack.build(read_settings(config), clock, rng, transport)
+    sender = _TokenSender(stack)
+    auth = build_auth(
+        config, secrets=secrets, token_cache=token_cache, clock=stack.clock, sender=sender
+    )
+    assert auth is not None  # required=True raises instead
+    with SessionPool(max_size=4) as pool:
+        sender.attach(pool)
+        return auth.get_token().access_token
+
+
+def build_auth(
+    config: ConfigProxy,
+    *,
+    secrets: SecretSink | None = None,
+    token_cache: TokenCache | None = None,
+    clock: Clock | None = None,
+    sender: httpx.Client | Callable[[httpx.Request], httpx.Response] | None = None,
+    required: bool = True,
+) -> ClientCredentialsAuth | StaticTokenAuth | None:
+    """The token provider the configuration asks for, or None (only when not ``required``)."""
+    az_token = _text(config, "_az_token")
+    if az_token:
+        return StaticTokenAuth(az_token, secrets=secrets)
+    creds = {
+        "global.tenant-id": _text(config, "global", "tenant-id"),
+        "global.client-id": _text(config, "global", "client-id"),
+        "global.oauth-scope": _text(config, "global", "oauth-scope"),
+        "_client_secret": _text(config, "_client_secret"),
+    }
+    missing = [key for key, value in creds.items() if not value]
+    if not missing:
+        return ClientCredentialsAuth(
+            tenant_id=creds["global.tenant-id"],
+            client_id=creds["global.client-id"],
+            scope=creds["global.oauth-scope"],
+            client_secret=creds["_client_secret"],
+            cache=token_cache if token_cache is not None else TokenCache(),
+            sender=sender,
+            authority=_text(config, "global", "oauth-authority") or DEFAULT_AUTHORITY,
+            clock=clock,
+            secrets=secrets,
+        )
+    legacy_token = _text(config, "_token")  # v2.1's runner-injected token
+    if legacy_token:
+        return StaticTokenAuth(legacy_token, secrets=secrets)
+    if required:
+        raise _missing_auth(config, missing)
+    return None
+
+
+# --- the shared resilient stack ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Stack:
+    """What the API client and the token client share (cool-down, breakers, clock…)."""
+
+    settings: ApiSettings
+    clock: Clock
+    rng: random.Random
+    transport: httpx.BaseTransport | None
+    cooldown: HostCooldown
+    breakers: BreakerRegistry | None
+
+    @classmethod
+    def build(
+        cls,
+        settings: ApiSettings,
+        clock: Clock | None,
+        rng: random.Random | None,
+        transport: httpx.BaseTransport | None,
+    ) -> _Stack:
+        clock = clock if clock is not None else SystemClock()
+        return cls(
+            settings,
+            clock,
+            rng if rng is not None else random.Random(),
+            transport,
+            HostCooldown(clock),
+            _breakers(settings, clock),
+        )
+
+    def client(self, **kwargs: Any) -> RestClient:
+        return RestClient(
+            cooldown=self.cooldown,
+            breakers=self.breakers,
+            timeout=self.settings.timeout,
+            poll_interval=self.settings.async_poll_interval,
+            poll_max_wait=self.settings.async_max_wait,
+            clock=self.clock,
+            rng=self.rng,
+            transport=self.transport,
+            **kwargs,
+        )
+
+
+class _TokenSender:
+    """Sends token requests through a RestClient sharing the API client's pool and stack.
+
+    Token POSTs are safe to repeat, so 5xx and read timeouts are retried too.
+    """
+
+    def __init__(self, stack: _Stack) -> None:
+        self._stack = stack
+        self._client: RestClient | None = None
+
+    def attach(self, pool: SessionPool) -> None:
+        retry = self._stack.settings.retry_policy(retry_non_idempotent=True)
+        self._client = self._stack.client(pool=pool, retry=retry)
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if self._client is None:
+            raise RuntimeError("token sender used before its RestClient was attached")
+        headers = {"Content-Type": request.headers["Content-Type"]}
+        return self._client.request(
+            request.method, request.url, content=request.content, headers=headers, poll=False
+        )
+
+
+# --- helpers -------------------------------------------------------------------------
+
+
+def _number_reader(config: ConfigProxy) -> Callable[[str, str], float]:
+    def read(section: str, key: str) -> float:
+        value = config.require(_SB, section, key)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(
+                f"{_SB}.{section}.{key} in {config.source} must be a number, "
+                f"not {type(value).__name__}.",
+                f"Set {_SB}.{section}.{key} to a number.",
+                f'"{_SB}": {{"{section}": {{"{key}": 5}}}}',
+            )
+        return float(value)
+
+    return read
+
+
+def _flag(config: ConfigProxy, section: str) -> bool:
+    value = config.require(_SB, section, "enabled")
+    if not isinstance(value, bool):
+        raise ConfigError(
+            f"{_SB}.{section}.enabled in {config.source} must be true or false.",
+            f"Set {_SB}.{section}.enabled to true or false (JSON booleans, no quotes).",
+            f'"{_SB}": {{"{section}": {{"enabled": false}}}}',
+        )
+    return value
+
+
+def _text(config: ConfigProxy, *keys: str) -> str:
+    """An optional string setting ("" and null count as unset, as in v2.1's template)."""
+    value = config.optional(*keys, default="")
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _rate_limiter(settings: ApiSettings, clock: Clock) -> TokenBucket | None:
+    if settings.rate_limit is None:
+        return None
+    rate, burst = settings.rate_limit
+    return TokenBucket(rate, burst, clock)
+
+
+def _breakers(settings: ApiSettings, clock: Clock) -> BreakerRegistry | None:
+    if settings.breaker is None:
+        return None
+    threshold, reset = settings.breaker
+    return BreakerRegistry(clock, failure_threshold=threshold, reset_timeout=reset)
+
+
+def _missing_auth(config: ConfigProxy, missing: list[str]) -> ConfigError:
+    secret_missing = "_client_secret" in missing
+    listed = ", ".join(
+        "client-secret (secrets file, injected as _client_secret)"
+        if key == "_client_secret"
+        else key
+        for key in missing
+    )
+    return ConfigError(
+        f"The REST API needs credentials, but {listed} "
+        f"{'is' if len(missing) == 1 else 'are'} missing or empty in {config.source}.",
+        "Set global.tenant-id, global.client-id and global.oauth-scope in the config file and "
+        "client-secret in the matching -secrets.json file"
+        + (" (it was not found)" if secret_missing else "")
+        + "; or put a pre-issued token under az-token in the secrets file; "
+        "or call create_rest_api(config, require_auth=False) for a public API.",
+        _AUTH_EXAMPLE,
+    )
