@@ -49,7 +49,9 @@ def test_require_returns_exactly_the_value_at_every_path(raw: dict[str, Any]) ->
 
 
 @given(CONFIGS, st.lists(KEYS, min_size=1, max_size=4))
-def test_missing_path_error_names_longest_existing_prefix(raw: dict[str, Any], path: list[str]) -> None:
+def test_missing_path_error_names_longest_existing_prefix(
+    raw: dict[str, Any], path: list[str]
+) -> None:
     existing = set(_paths(raw))
     if tuple(path) in existing:
         return

@@ -25,7 +25,9 @@ from txo.paths import Dir, ProjectPaths, find_project_root
 
 def test_helpful_error_has_three_readable_parts() -> None:
     err = HelpfulError("Config missing", "Create it", '{"a": 1}\n{"b": 2}')
-    assert str(err) == 'Problem: Config missing\nFix: Create it\nExample:\n    {"a": 1}\n    {"b": 2}'
+    assert (
+        str(err) == 'Problem: Config missing\nFix: Create it\nExample:\n    {"a": 1}\n    {"b": 2}'
+    )
     assert (err.what_went_wrong, err.how_to_fix) == ("Config missing", "Create it")
 
 

@@ -1,0 +1,303 @@
+"""The script entry point: the one place in txo that turns outcomes into exit codes.
+
+``run_script`` parses ``org_id env_type [extras]``, loads and validates the
+configuration, sets up redacting logging, builds the container (paths,
+data handler, lazily the REST API), calls ``main(ctx)``, closes everything
+and returns an exit code:
+
+====  ==========================================================
+0     success
+1     a HelpfulError (its three parts are printed, no traceback),
+      or an unexpected error (traceback logged, redacted)
+2     bad command-line arguments
+130   interrupted (Ctrl-C)
+====  ==========================================================
+
+Scripts end with ``raise SystemExit(run_script(main, "What it does"))``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TextIO
+
+from txo.config import ConfigLoader, ConfigProxy
+from txo.container import Container
+from txo.errors import HelpfulError
+from txo.paths import ProjectPaths
+
+if TYPE_CHECKING:
+    from txo.data import DataHandler
+    from txo.http import RestClient
+    from txo.log import LoggingSetup, SecretRegistry
+
+__all__ = ["EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "Arg", "ScriptContext"]
+__all__ += [
+    "HTTP_TRANSPORT",
+    "REST_API",
+    "SESSION_POOL",
+    "TOKEN_CACHE",
+    "build_parser",
+    "run_script",
+]
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+REST_API = "rest_api"  # container key of the script's RestClient
+SESSION_POOL, TOKEN_CACHE = "session_pool", "token_cache"
+HTTP_TRANSPORT = "http_transport"  # optional container key: an httpx transport to send through
+
+
+@dataclass(frozen=True, slots=True)
+class Arg:
+    """An extra command-line argument: positional when required without a default."""
+
+    name: str
+    type: Callable[[str], Any] = str
+    help: str = ""
+    default: Any = None
+    choices: Sequence[Any] | None = None
+    required: bool = True
+    action: str | None = None
+
+    def add_to(self, parser: argparse.ArgumentParser) -> None:
+        """Add this argument to ``parser`` the way v2.1's ScriptRunner did."""
+        kwargs: dict[str, Any] = {"help": self.help}
+        if self.action:
+            kwargs["action"] = self.action
+        else:
+            kwargs["type"] = self.type
+        if self.choices:
+            kwargs["choices"] = list(self.choices)
+        if self.default is not None or not self.required:
+            flag = "--" + self.name.lstrip("-").replace("_", "-")
+            kwargs.update(default=self.default, dest=self.name.lstrip("-").replace("-", "_"))
+            if self.required and not self.action and self.default is None:
+                kwargs["required"] = True
+            parser.add_argument(flag, **kwargs)
+        else:
+            parser.add_argument(self.name, **kwargs)
+
+
+@dataclass(slots=True)
+class ScriptContext:
+    """Everything a script's ``main(ctx)`` needs, built and closed by the runner."""
+
+    org_id: str
+    env_type: str
+    args: argparse.Namespace
+    config: ConfigProxy
+    paths: ProjectPaths
+    logger: logging.Logger
+    secrets: SecretRegistry
+    container: Container
+    token: str | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def data(self) -> DataHandler:
+        """The project's DataHandler (created on first use)."""
+        from txo.data import DataHandler
+
+        return self.container.get(DataHandler)
+
+    def api(self) -> RestClient:
+        """The REST client built from ``script-behavior`` (created on first use)."""
+        client: RestClient = self.container.get(REST_API)
+        return client
+
+
+def build_parser(description: str, extra_args: Sequence[Arg] = ()) -> argparse.ArgumentParser:
+    """``org_id env_type`` plus the script's own arguments."""
+    parser = argparse.ArgumentParser(
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("org_id", help="Organization ID (e.g., 'txo')")
+    parser.add_argument("env_type", help="Environment type (e.g., 'test', 'prod')")
+    for arg in extra_args:
+        arg.add_to(parser)
+    return parser
+
+
+def run_script(
+    main: Callable[[ScriptContext], Any],
+    description: str,
+    *,
+    require_token: bool = False,
+    extra_args: Sequence[Arg] = (),
+    argv: Sequence[str] | None = None,
+    root: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    configure: Callable[[Container], None] | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """Run ``main`` as a script and return its exit code (see the module docstring)."""
+    try:
+        args = build_parser(description, extra_args).parse_args(argv)
+    except SystemExit as exc:  # argparse has printed usage or help
+        return _code_of(exc)
+    run = _ScriptRun(args, description, root, environ, stderr or sys.stderr)
+    return run.execute(main, require_token=require_token, configure=configure)
+
+
+class _ScriptRun:
+    """One execution of a script: set up, call main, map the outcome, clean up."""
+
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        description: str,
+        root: str | None,
+        environ: Mapping[str, str] | None,
+        stderr: TextIO,
+    ) -> None:
+        self.args, self.description = args, description
+        self.root, self.environ, self.stderr = root, environ, stderr
+        self.container = Container()
+        self.logging: LoggingSetup | None = None
+
+    def execute(
+        self,
+        main: Callable[[ScriptContext], Any],
+        *,
+        require_token: bool,
+        configure: Callable[[Container], None] | None,
+    ) -> int:
+        try:
+            ctx = self._build_context(require_token, configure)
+            main(ctx)
+            ctx.logger.info("Finished: %s", self.description)
+            return EXIT_OK
+        except HelpfulError as exc:
+            self._report(exc, traceback=False)
+            return EXIT_ERROR
+        except KeyboardInterrupt:
+            self._log(logging.INFO, "Script interrupted by user")
+            return EXIT_INTERRUPTED
+        except SystemExit as exc:  # a script's own exit request is honoured
+            return _code_of(exc)
+        except Exception as exc:
+            self._report(exc, traceback=True)
+            return EXIT_ERROR
+        finally:
+            self._close()
+
+    def _build_context(
+        self, require_token: bool, configure: Callable[[Container], None] | None
+    ) -> ScriptContext:
+        from txo.log import SecretRegistry, setup_logging
+
+        paths = ProjectPaths.discover(self.root, environ=self.environ)
+        secrets = SecretRegistry()
+        self.logging = setup_logging(paths, secrets)
+        logger = self.logging.logger
+        logger.info("Starting %s (%s-%s)", self.description, self.args.org_id, self.args.env_type)
+        loaded = ConfigLoader(paths, secrets=secrets).load(self.args.org_id, self.args.env_type)
+        _register_services(self.container, paths, loaded.config, secrets, logger)
+        if configure is not None:
+            configure(self.container)
+        ctx = ScriptContext(
+            self.args.org_id, self.args.env_type, self.args, loaded.config, paths,
+            logger, secrets, self.container,
+        )  # fmt: skip
+        if require_token:
+            ctx.token = _acquire_token(self.container)
+        return ctx
+
+    def _report(self, exc: BaseException, *, traceback: bool) -> None:
+        if self.logging is None:  # logging itself failed to start: plain stderr
+            print(str(exc) if not traceback else f"Unexpected error: {exc!r}", file=self.stderr)
+            return
+        if traceback:
+            self.logging.logger.error("Unexpected error: %s", exc, exc_info=exc)
+        else:
+            self.logging.logger.error("%s", exc)
+
+    def _log(self, level: int, message: str) -> None:
+        if self.logging is not None:
+            self.logging.logger.log(level, message)
+        else:
+            print(message, file=self.stderr)
+
+    def _close(self) -> None:
+        try:
+            self.container.close()
+        finally:
+            if self.logging is not None:
+                self.logging.close()
+
+
+def _register_services(
+    container: Container,
+    paths: ProjectPaths,
+    config: ConfigProxy,
+    secrets: SecretRegistry,
+    logger: logging.Logger,
+) -> None:
+    """The services every script can ask for; heavy ones are built on first use."""
+    from txo.data import DataHandler
+    from txo.log import SecretRegistry as Registry
+
+    container.register_value(ProjectPaths, paths)
+    container.register_value(ConfigProxy, config)
+    container.register_value(Registry, secrets)
+    container.register_value(logging.Logger, logger)
+    container.register(DataHandler, lambda c: DataHandler(c.get(ProjectPaths)))
+    container.register(SESSION_POOL, _session_pool_factory)
+    container.register(TOKEN_CACHE, _token_cache_factory)
+    container.register(REST_API, _rest_client_factory)
+
+
+def _rest_client_factory(container: Container) -> Any:
+    from txo.http import create_rest_api
+
+    config = container.get(ConfigProxy)
+    return create_rest_api(config, **_http_services(container))
+
+
+def _acquire_token(container: Container) -> str:
+    """A bearer token for scripts that declared ``require_token`` (pre-issued wins)."""
+    from txo.http.factory import acquire_token
+
+    services = _http_services(container)
+    del services["pool"]
+    return acquire_token(container.get(ConfigProxy), **services)
+
+
+def _http_services(container: Container) -> dict[str, Any]:
+    """The shared HTTP pieces: one pool and one token cache per script run."""
+    from txo.log import SecretRegistry
+
+    services: dict[str, Any] = {
+        "secrets": container.get(SecretRegistry),
+        "pool": container.get(SESSION_POOL),
+        "token_cache": container.get(TOKEN_CACHE),
+    }
+    if HTTP_TRANSPORT in container:
+        services["transport"] = container.get(HTTP_TRANSPORT)
+    return services
+
+
+def _session_pool_factory(container: Container) -> Any:
+    from txo.http.pool import SessionPool
+
+    config = container.get(ConfigProxy)
+    size = config.optional("script-behavior", "session-pool", "max-size", default=50)
+    return SessionPool(max_size=size)
+
+
+def _token_cache_factory(_container: Container) -> Any:
+    from txo.http.auth import TokenCache
+
+    return TokenCache()
+
+
+def _code_of(exc: SystemExit) -> int:
+    if exc.code is None:
+        return EXIT_OK
+    if isinstance(exc.code, int):
+        return exc.code
+    return EXIT_ERROR
