@@ -16,6 +16,7 @@ DEMO_PROJECT := examples/demo-project
 
 demo: $(STAMP)
 	cd $(DEMO_PROJECT) && ../../$(BIN)/python scripts/process_customers.py demo local
+	$(BIN)/python examples/run_sync_demo.py
 	@echo "Output files:" && ls -l $(DEMO_PROJECT)/output
 
 lint: $(STAMP)
