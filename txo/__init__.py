@@ -31,7 +31,26 @@ _EXPORTS = {
     "create_rest_api": "txo.http",
 }
 
-__all__ = ["__version__", *sorted(_EXPORTS)]
+__all__ = [
+    "ConfigError",
+    "ConfigLoader",
+    "ConfigProxy",
+    "Container",
+    "DataHandler",
+    "Dir",
+    "ErrorContext",
+    "HelpfulError",
+    "MissingConfigError",
+    "ProjectPaths",
+    "RestClient",
+    "ScriptContext",
+    "SecretRegistry",
+    "TxoError",
+    "__version__",
+    "create_rest_api",
+    "run_script",
+    "setup_logging",
+]
 
 if TYPE_CHECKING:
     from txo.config import ConfigLoader, ConfigProxy

@@ -8,15 +8,16 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from txo.config import ConfigProxy
 from txo.paths import Dir
 from txo.runner import ScriptContext, run_script
 
 
-def convert(rows: list[dict[str, str]], rates: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each customer with its balance in EUR; unknown currencies are kept apart."""
+def convert(rows: list[dict[str, str]], rates: ConfigProxy) -> list[dict[str, Any]]:
+    """Each customer with its balance in EUR; a currency without a rate gets None."""
     out = []
     for row in rows:
-        rate = rates[row["currency"]] if row["currency"] in rates else None
+        rate = rates.optional(row["currency"], default=None)
         balance = Decimal(row["balance"])
         out.append(
             {
@@ -34,7 +35,7 @@ def convert(rows: list[dict[str, str]], rates: dict[str, Any]) -> list[dict[str,
 
 
 def main(ctx: ScriptContext) -> None:
-    rates = ctx.config.require("script-behavior", "currency-rates").to_dict()
+    rates = ctx.config.require("script-behavior", "currency-rates")
     rows = ctx.data.load(Dir.DATA, "customers.csv")
     customers = convert(rows, rates)
     unconverted = [c["number"] for c in customers if c["balance_eur"] is None]
