@@ -1,0 +1,185 @@
+"""v2.1 ``utils.logger`` over :func:`txo.log.setup_logging`.
+
+``setup_logger()`` returns one ``TxoLogger`` per process, held in the
+compat default container.  Its handlers are v3's: every record that
+reaches the root logger is redacted by the formatter, with the bundled
+patterns, the project's ``config/log-redaction-patterns.json`` and every
+secret the compat layer has seen (``_``-prefixed JSON keys included: v2.1
+bug 9).  ``config/logging-config.json`` shapes the handlers as in v2.1.
+
+Unlike v2.1 nothing here exits: a missing logging or redaction file gets
+txo's defaults plus a WARNING; an invalid one is reported on stderr and
+txo's console defaults are used.  The redaction filter no longer turns log
+arguments into strings (v2.1 bug 7).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+import threading
+import time
+from typing import Any
+
+from typing_extensions import deprecated
+
+from txo.compat import _state
+from txo.compat.v21._impl.path_helpers import v3_paths
+from txo.errors import ConfigError
+from txo.log import LoggingSetup, Redactor, load_redaction_patterns, setup_logging
+from txo.log.factory import LOGGING_CONFIG_FILE, REDACTION_PATTERNS_FILE
+
+__all__ = ["ContextFilter", "TokenRedactionFilter", "TxoLogger", "UTCFormatter", "setup_logger"]
+
+LOGGER_NAME = "TxoApp"
+
+
+def _redactor() -> tuple[Redactor, Any]:
+    path = v3_paths().path("config", REDACTION_PATTERNS_FILE)
+    patterns = load_redaction_patterns(path if path.is_file() else None)
+    return Redactor(patterns, _state.secrets()), patterns
+
+
+@deprecated("v2.1 shim: use txo.log.Redactor (removed in txo 4.0)", category=None)
+class TokenRedactionFilter(logging.Filter):
+    """Redacts a record's message in place (after formatting it, so ``%d`` still works)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.config_path = v3_paths().path("config", REDACTION_PATTERNS_FILE)
+        self.redactor, rules = _redactor()
+        self.patterns = [(re.compile(r.pattern, re.IGNORECASE), r.replacement) for r in rules]
+        self.simple_patterns = [
+            {"name": r.name, "contains": list(r.contains), "replacement": r.replacement}
+            for r in rules
+            if r.kind == "simple"
+        ]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # leave an unformattable record to the formatter's report
+            return True
+        record.msg, record.args = self.redactor.redact(message), ()
+        return True
+
+
+@deprecated("v2.1 shim: use txo.log.RedactingFormatter (removed in txo 4.0)", category=None)
+class UTCFormatter(logging.Formatter):
+    """A formatter with UTC timestamps."""
+
+    converter = staticmethod(time.gmtime)
+
+
+@deprecated("v2.1 shim: use txo.log.setup_logging (removed in txo 4.0)", category=None)
+class ContextFilter(logging.Filter):
+    """2.1.0: adds ``record.org_id`` (default ``"default"``) and ``record.elapsed_ms``."""
+
+    def __init__(self, org_id: str | None = None) -> None:
+        super().__init__()
+        self.org_id = org_id or "default"
+        self._start = time.monotonic()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.org_id = self.org_id
+        record.elapsed_ms = (time.monotonic() - self._start) * 1000
+        return True
+
+
+def _install() -> LoggingSetup:
+    """v3 logging for the project; defaults (+ a WARNING) where v2.1 would have exited."""
+    paths = v3_paths()
+    missing = [n for n in (LOGGING_CONFIG_FILE, REDACTION_PATTERNS_FILE) if not _exists(n)]
+    try:
+        setup = setup_logging(paths, _state.secrets(), logger_name=LOGGER_NAME)
+    except ConfigError as exc:
+        print(
+            f"{'=' * 70}\nCRITICAL CONFIGURATION ERROR (txo.compat continues with txo's default "
+            f"console logging)\n{exc}\n{'=' * 70}",
+            file=sys.stderr,
+        )
+        setup = setup_logging(None, _state.secrets(), logger_name=LOGGER_NAME)
+    for name in missing:
+        setup.logger.warning(
+            "config/%s not found: using txo's defaults (v2.1 would have exited here)", name
+        )
+    return setup
+
+
+def _exists(name: str) -> bool:
+    return v3_paths().path("config", name).is_file()
+
+
+@deprecated("v2.1 shim: use txo.log.setup_logging (removed in txo 4.0)", category=None)
+class TxoLogger:
+    """v2.1's logger singleton: ``TxoLogger()`` and ``setup_logger()`` return the same one."""
+
+    logger: logging.Logger
+    token_filter: TokenRedactionFilter
+    org_id: str | None
+    _setup: LoggingSetup
+    _lock: threading.Lock
+
+    def __new__(cls) -> TxoLogger:
+        return setup_logger()
+
+    def __init__(self) -> None:
+        """Nothing: the singleton was set up when it was created."""
+
+    @classmethod
+    def _create(cls) -> TxoLogger:
+        self = object.__new__(cls)
+        self._lock = threading.Lock()
+        self.org_id = None
+        self._setup = _install()
+        self.logger = self._setup.logger
+        self.token_filter = TokenRedactionFilter()
+        return self
+
+    def reload_redaction_patterns(self) -> None:
+        """Re-read the redaction patterns (and logging config) and swap the handlers."""
+        with self._lock:
+            self._setup = _install()
+            self.token_filter = TokenRedactionFilter()
+
+    def set_context(self, org_id: str | None = None) -> None:
+        """2.1.0: remember the organisation (the log format is no longer changed)."""
+        self.org_id = org_id
+
+    def debug(self, msg: str, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("stacklevel", 2)
+        self.logger.debug(msg, *args, **kwargs)
+
+    def info(self, msg: str, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("stacklevel", 2)
+        self.logger.info(msg, *args, **kwargs)
+
+    def warning(self, msg: str, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("stacklevel", 2)
+        self.logger.warning(msg, *args, **kwargs)
+
+    def error(self, msg: str, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("stacklevel", 2)
+        self.logger.error(msg, *args, **kwargs)
+
+    def critical(self, msg: str, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("stacklevel", 2)
+        self.logger.critical(msg, *args, **kwargs)
+
+    def exception(self, msg: str, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("stacklevel", 2)
+        self.logger.exception(msg, *args, **kwargs)
+
+    def close(self) -> None:
+        """Remove the handlers (called when the compat default container closes)."""
+        self._setup.close()
+
+
+@deprecated("v2.1 shim: use txo.log.setup_logging (removed in txo 4.0)", category=None)
+def setup_logger(org_id: str | None = None) -> TxoLogger:
+    """The process's TxoLogger (``org_id``: 2.1.0 form, accepted)."""
+    instance: TxoLogger = _state.default_container().get(_state.LOGGER)
+    if org_id is not None:
+        instance.set_context(org_id)
+    return instance
