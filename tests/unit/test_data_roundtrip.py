@@ -170,3 +170,11 @@ def test_datetimes_keep_microseconds_in_json(tmp_path: Path) -> None:
         "at": "2024-05-06T07:08:09.123456",
         "n": Decimal("1.000"),
     }
+
+
+@pytest.mark.parametrize("word", ["NaN", "NA", "null", "None", "n/a"])
+def test_xlsx_text_that_looks_missing_stays_text(tmp_path: Path, word: str) -> None:
+    pd = pytest.importorskip("pandas")
+    data = DataHandler(ProjectPaths(tmp_path))
+    data.save(pd.DataFrame({"s": [word, "x"]}), Dir.OUTPUT, "w.xlsx")
+    assert list(data.load(Dir.OUTPUT, "w.xlsx")["s"]) == [word, "x"]

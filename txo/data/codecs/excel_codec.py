@@ -107,7 +107,7 @@ class ExcelCodec:
         return write
 
     def load(self, source: Path, **options: Any) -> Any:
-        """A DataFrame of the chosen sheet."""
+        """A DataFrame of the chosen sheet; only empty cells become missing values."""
         opts = parse_options(
             ExcelLoadOptions, options, codec=self.name, operation="load", target=source
         )
@@ -123,6 +123,9 @@ class ExcelCodec:
                 header=opts.header,
                 dtype=opts.dtype,
                 engine=engine,
+                # Excel cells are typed: a text cell saying "NaN" or "NA" is text, not missing.
+                keep_default_na=False,
+                na_values=[""],
             )
         except (zipfile.BadZipFile, self._invalid_file_error()) as exc:
             raise _not_excel(source, exc) from None
