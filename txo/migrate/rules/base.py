@@ -1,0 +1,143 @@
+"""What every rule is built on: the per-file context and the `Rule` base class.
+
+A rule is a class with a stable `code`.  The engine makes one instance per
+file, merges every instance's `handlers()` into one table keyed by AST node
+type, walks the tree once and calls the handlers; `finish()` runs after the
+walk for rules that decide only once the whole file is seen.  The class
+docstring says why the rule exists and how it decides; `flagged` and
+`accepted` are source examples that the test-suite runs.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
+
+from txo.migrate.findings import Finding
+from txo.migrate.options import CheckOptions
+
+__all__ = ["FileContext", "Handler", "Rule"]
+
+Handler = Callable[[Any], None]
+
+
+class FileContext:
+    """Where the walk is in one file, plus the findings so far.
+
+    The engine keeps `scopes` (Module, then each enclosing ClassDef and
+    function), `qualname`, `in_main` (inside ``if __name__ == "__main__":``)
+    and `in_entry` (inside a declared entry point) up to date while walking.
+    """
+
+    __slots__ = (
+        "_lines",
+        "entry_lines",
+        "findings",
+        "in_entry",
+        "in_main",
+        "module",
+        "options",
+        "path",
+        "qualname",
+        "scopes",
+        "source",
+    )
+
+    def __init__(
+        self,
+        source: str,
+        path: str,
+        module: str,
+        options: CheckOptions,
+        entry_lines: frozenset[int] = frozenset(),
+    ) -> None:
+        self.source = source
+        self.path = path
+        self.module = module
+        self.options = options
+        self.entry_lines = entry_lines
+        self.findings: list[Finding] = []
+        self.scopes: list[ast.AST] = []
+        self.qualname: list[str] = []
+        self.in_main = False
+        self.in_entry = False
+        self._lines: list[str] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        """Source lines split the way the tokenizer numbers them (built on first use)."""
+        if self._lines is None:
+            text = self.source.replace("\r\n", "\n").replace("\r", "\n")
+            self._lines = text.split("\n")
+        return self._lines
+
+    @property
+    def at_module_level(self) -> bool:
+        """True outside every class and function body."""
+        return len(self.scopes) == 1
+
+    def column(self, line: int, byte_offset: int) -> int:
+        """ast columns are UTF-8 byte offsets; reports want 1-based character columns."""
+        lines = self.lines
+        text = lines[line - 1] if 0 < line <= len(lines) else ""
+        if text.isascii():
+            return byte_offset + 1
+        return len(text.encode()[:byte_offset].decode("utf-8", "replace")) + 1
+
+    def report(self, code: str, node: Any, message: str) -> None:
+        """Record a finding at `node`'s position."""
+        line: int = node.lineno
+        end_line: int | None = getattr(node, "end_lineno", None)
+        end_off: int | None = getattr(node, "end_col_offset", None)
+        end_col = None if end_line is None or end_off is None else self.column(end_line, end_off)
+        col = self.column(line, node.col_offset)
+        self.findings.append(Finding(code, message, self.path, line, col, end_line, end_col))
+
+
+class Rule:
+    """Base class: subclasses set the class attributes and override what they need."""
+
+    code: ClassVar[str] = ""
+    name: ClassVar[str] = ""
+    summary: ClassVar[str] = ""
+    level: ClassVar[str] = "error"
+    inspects_tree: ClassVar[bool] = True
+    flagged: ClassVar[tuple[str, ...]] = ()
+    accepted: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, ctx: FileContext, shared: object = None) -> None:
+        self.ctx = ctx
+        self.shared = shared
+
+    @classmethod
+    def prepare(cls, options: CheckOptions) -> object:
+        """Build data shared by every file of a run (once per process), e.g. lookup tables."""
+        return None
+
+    @classmethod
+    def description(cls) -> str:
+        """The full documentation: the class docstring."""
+        return inspect.cleandoc(cls.__doc__ or cls.summary)
+
+    @classmethod
+    def markdown(cls) -> str:
+        """The rule's documentation page (docs/rules/<code>.md is generated from this)."""
+        parts = [f"# {cls.code} `{cls.name}`", "", cls.summary + ".", "", cls.description(), ""]
+        for title, examples in (("Flagged", cls.flagged), ("Accepted", cls.accepted)):
+            parts += [f"## {title}", ""]
+            for example in examples:
+                parts += ["```python", example.rstrip("\n"), "```", ""]
+        return "\n".join(parts)
+
+    def handlers(self) -> Mapping[type[ast.AST], Handler]:
+        """Node type -> bound method called for every such node, in source order."""
+        return {}
+
+    def finish(self) -> None:
+        """Called once after the walk; rules that collect facts first report here."""
+
+    def report(self, node: Any, message: str) -> None:
+        """Record a finding with this rule's code."""
+        self.ctx.report(self.code, node, message)

@@ -1,0 +1,335 @@
+"""TXO101: soft-fail ``.get()`` on configuration."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping
+
+from txo.migrate.rules._util import callee_name, split_words
+from txo.migrate.rules.base import FileContext, Handler, Rule
+
+__all__ = ["SoftConfigGet", "is_config_name"]
+
+_CONFIG_WORDS = frozenset({"config", "cfg", "conf", "settings", "configuration"})
+_CONFIG_SUFFIXES = frozenset({"dict", "data", "json"})
+# Calls that return a loaded configuration, wherever they come from.
+_LOADER_FUNCS = frozenset(
+    {
+        "load_config",
+        "parse_args_and_load_config",
+        "parse_custom_args_and_load_config",
+        "load_configuration",
+        "get_config",
+        "ConfigContext",
+    }
+)
+# Constructors of objects whose run()/reload() return a configuration.
+_LOADER_CLASSES = frozenset({"ConfigLoader", "ScriptRunner", "get_config_loader"})
+_LOADER_METHODS = frozenset({"run", "reload"})
+_PASS_THROUGH = frozenset({"get", "copy"})
+_COPY_FUNCS = frozenset({"dict", "deepcopy", "copy", "MappingProxyType"})
+# Keys only a txo configuration has: a .get() with one of these reads configuration.
+_CONFIG_KEYS = frozenset(
+    {
+        "script-behavior",
+        "api-timeouts",
+        "retry-strategy",
+        "rate-limiting",
+        "circuit-breaker",
+        "batch-handling",
+        "api-base-url",
+        "tenant-id",
+        "oauth-scope",
+        "_org_id",
+        "_env_type",
+        "_token",
+        "_az_token",
+        "_client_secret",
+        "_client_id",
+        "_api_key",
+        "_api_token",
+        "_password",
+    }
+)
+
+_Key = tuple[int, str]
+
+
+def is_config_name(name: str) -> bool:
+    """config, cfg, conf, settings, *_config, appConfig, config_dict …"""
+    words = split_words(name)
+    if len(words) > 1 and words[-1] in _CONFIG_SUFFIXES:
+        words.pop()
+    return bool(words) and words[-1] in _CONFIG_WORDS
+
+
+def _config_key(call: ast.Call) -> bool:
+    arg = call.args[0] if call.args else None
+    return isinstance(arg, ast.Constant) and arg.value in _CONFIG_KEYS
+
+
+class SoftConfigGet(Rule):
+    """Soft-fail ``.get()`` on configuration.
+
+    Why: v3 configuration fails hard.  ``config.get("timeout", 30)`` hides a
+    missing or misspelt key behind a default, so a script runs with values
+    nobody chose.  Read configuration with ``config["key"]`` or
+    ``config.require("section", "key")``, which name the missing key, the file
+    and an example; use ``config.optional(...)`` where a default is truly meant.
+
+    How it decides: a call ``X.get(...)`` is flagged when its receiver ``X``
+    is configuration.  A receiver is configuration when
+
+    * a name or attribute in it looks like configuration: ``config``, ``cfg``,
+      ``conf``, ``settings``, ``*_config``, ``appConfig``, ``config_dict``
+      (``self.config``, ``ctx.config["global"]``);
+    * it is a name bound, in the same function or the module, from a config load:
+      ``load_config(...)``, ``parse_args_and_load_config(...)``,
+      ``parse_custom_args_and_load_config(...)``, ``ConfigLoader(...).load_config()``,
+      ``ScriptRunner(...).run()``, ``with ConfigContext(...) as c``, or from an
+      expression that is itself configuration (``section = cfg["global"]``,
+      ``s = ctx.config``, ``for env in cfg["envs"]``); bindings are followed
+      through aliases, flow-insensitively (one config binding anywhere in the
+      scope is enough);
+    * it is a subscript, attribute, ``.get()`` or ``.copy()`` of configuration,
+      so ``config.get("a", {}).get("b")`` is one finding for the whole chain;
+    * or the key is one only a txo configuration has (``"script-behavior"``,
+      ``"rate-limiting"``, ``"_token"``, ``"_org_id"`` …).
+
+    Anything else — ``response.get(...)``, ``os.environ.get(...)``, a local
+    dict — is not flagged: ``.get()`` on an API response is fine where the
+    field is truly optional.  Function parameters are judged by name only.
+    """
+
+    code = "TXO101"
+    name = "soft-fail-config-get"
+    summary = "Soft-fail `.get()` on configuration hides missing keys"
+    flagged = (
+        'def main(config):\n    timeout = config.get("timeout", 30)\n',
+        'def main():\n    data = parse_args_and_load_config("Sync")\n'
+        '    return data["global"].get("api-base-url")\n',
+        "def rate(settings):\n"
+        '    return settings.get("script-behavior", {}).get("rate-limiting")\n',
+        'def run(ctx):\n    opts = ctx.config\n    return opts.get("global")\n',
+        'def main():\n    with ConfigContext("txo", "test") as c:\n'
+        '        return c.get("global")\n',
+        'def main():\n    raw = ConfigLoader("txo", "prod").load_config()\n'
+        '    return raw.get("x")\n',
+        'def main():\n    runner = ScriptRunner("Sync")\n    values = runner.run()\n'
+        '    return values.get("global")\n',
+        'def f(d):\n    return d.get("script-behavior", {})\n',
+        'def main(cfg):\n    for env in cfg["environments"]:\n        print(env.get("id"))\n',
+        'def main():\n    c = load_config(paths, "txo", "test")\n    alias = c\n'
+        '    return alias.get("global")\n',
+        'class Job:\n    def run(self):\n        return self.config.get("global")\n',
+    )
+    accepted = (
+        'def f(response):\n    return response.get("value", [])\n',
+        'def main(api, config):\n    customers = api.get("customers")\n'
+        '    for c in customers["value"]:\n        print(c.get("name"))\n'
+        '    return config["global"]["api-base-url"]\n',
+        'import os\n\n\ndef home():\n    return os.environ.get("HOME")\n',
+        "def count(words):\n    counts = {}\n    for w in words:\n"
+        "        counts[w] = counts.get(w, 0) + 1\n    return counts\n",
+        'def main(config):\n    return config.require("global", "api-base-url")\n',
+        'def main(config):\n    return config.optional("global", "timeout", default=30)\n',
+        'def load():\n    data = load_config("x")\n    return data["global"]\n\n\n'
+        'def parse(response):\n    data = response.json()\n    return data.get("id")\n',
+        'def main(config_loader):\n    return config_loader.get_config_value("x")\n',
+    )
+
+    def __init__(self, ctx: FileContext, shared: object = None) -> None:
+        super().__init__(ctx, shared)
+        self._bound: dict[_Key, bool] = {}
+        self._loaders: set[_Key] = set()
+        self._parents: dict[int, ast.AST] = {}
+        self._pending: list[tuple[ast.AST, str, ast.expr]] = []
+        self._candidates: list[tuple[ast.Call, ast.expr, ast.AST]] = []
+        self._covered: set[int] = set()
+
+    def handlers(self) -> Mapping[type[ast.AST], Handler]:
+        return {
+            ast.Call: self._on_call,
+            ast.Assign: self._on_assign,
+            ast.AnnAssign: self._on_ann_assign,
+            ast.NamedExpr: self._on_named_expr,
+            ast.For: self._on_for,
+            ast.AsyncFor: self._on_for,
+            ast.With: self._on_with,
+            ast.AsyncWith: self._on_with,
+            ast.FunctionDef: self._on_scope,
+            ast.AsyncFunctionDef: self._on_scope,
+            ast.ClassDef: self._on_scope,
+        }
+
+    # --- collecting -----------------------------------------------------------
+
+    def _bind(self, scope: ast.AST, name: str, value: ast.expr | None) -> None:
+        key = (id(scope), name)
+        self._bound.setdefault(key, False)
+        if value is None:
+            return
+        if isinstance(value, ast.Call) and callee_name(value) in _LOADER_CLASSES:
+            self._loaders.add(key)
+        elif isinstance(value, (ast.Name, ast.Attribute, ast.Subscript, ast.Call)):
+            self._pending.append((scope, name, value))
+
+    def _bind_target(self, target: ast.expr, value: ast.expr | None) -> None:
+        scope = self.ctx.scopes[-1]
+        if isinstance(target, ast.Name):
+            self._bind(scope, target.id, value)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            values = value.elts if isinstance(value, (ast.Tuple, ast.List)) else None
+            for i, elt in enumerate(target.elts):
+                paired = (
+                    values[i] if values is not None and len(values) == len(target.elts) else None
+                )
+                self._bind_target(elt, paired)
+
+    def _on_assign(self, node: ast.Assign) -> None:
+        for target in node.targets:
+            self._bind_target(target, node.value)
+
+    def _on_ann_assign(self, node: ast.AnnAssign) -> None:
+        if node.value is not None:
+            self._bind_target(node.target, node.value)
+
+    def _on_named_expr(self, node: ast.NamedExpr) -> None:
+        self._bind_target(node.target, node.value)
+
+    def _on_for(self, node: ast.For | ast.AsyncFor) -> None:
+        it, target = node.iter, node.target
+        if (
+            isinstance(target, ast.Tuple)
+            and len(target.elts) == 2
+            and isinstance(it, ast.Call)
+            and isinstance(it.func, ast.Attribute)
+            and it.func.attr == "items"
+        ):
+            self._bind_target(target.elts[0], None)
+            self._bind_target(target.elts[1], it.func.value)
+        else:
+            self._bind_target(target, it)
+
+    def _on_with(self, node: ast.With | ast.AsyncWith) -> None:
+        for item in node.items:
+            if item.optional_vars is not None:
+                self._bind_target(item.optional_vars, item.context_expr)
+
+    def _on_scope(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
+        outer = self.ctx.scopes[-1]
+        self._parents[id(node)] = outer
+        self._bind(outer, node.name, None)
+        if not isinstance(node, ast.ClassDef):
+            a = node.args
+            for arg in (*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg):
+                if arg is not None:
+                    self._bind(node, arg.arg, None)
+
+    def _on_call(self, node: ast.Call) -> None:
+        func = node.func
+        if not (isinstance(func, ast.Attribute) and func.attr == "get"):
+            return
+        if id(node) in self._covered:
+            return
+        self._candidates.append((node, func.value, self.ctx.scopes[-1]))
+        expr: ast.expr = func.value
+        while True:
+            if isinstance(expr, (ast.Subscript, ast.Attribute)):
+                expr = expr.value
+            elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
+                if expr.func.attr == "get":
+                    self._covered.add(id(expr))
+                expr = expr.func.value
+            else:
+                break
+
+    # --- deciding -------------------------------------------------------------
+
+    def finish(self) -> None:
+        self._propagate()
+        for call, receiver, scope in self._candidates:
+            if _config_key(call) or self._is_config(receiver, scope):
+                self.report(call, self._message(receiver))
+
+    def _propagate(self) -> None:
+        """Mark names bound from configuration, following aliases until nothing changes."""
+        changed = True
+        while changed:
+            changed = False
+            for scope, name, value in self._pending:
+                key = (id(scope), name)
+                if not self._bound[key] and self._is_config(value, scope):
+                    self._bound[key] = True
+                    changed = True
+
+    def _lookup(self, scope: ast.AST | None, name: str) -> bool:
+        if is_config_name(name):
+            return True
+        innermost = True
+        while scope is not None:
+            key = (id(scope), name)
+            if key in self._bound and (innermost or not isinstance(scope, ast.ClassDef)):
+                return self._bound[key]
+            scope = self._parents.get(id(scope))
+            innermost = False
+        return False
+
+    def _is_loader(self, expr: ast.expr, scope: ast.AST) -> bool:
+        if isinstance(expr, ast.Call):
+            return callee_name(expr) in _LOADER_CLASSES
+        if not isinstance(expr, ast.Name):
+            return False
+        current: ast.AST | None = scope
+        while current is not None:
+            if (id(current), expr.id) in self._loaders:
+                return True
+            current = self._parents.get(id(current))
+        return False
+
+    def _is_config(self, expr: ast.expr, scope: ast.AST) -> bool:
+        """Whether an expression's value is (part of) a configuration."""
+        while True:
+            if isinstance(expr, ast.Name):
+                return self._lookup(scope, expr.id)
+            if isinstance(expr, ast.Attribute):
+                if is_config_name(expr.attr):
+                    return True
+                expr = expr.value
+            elif isinstance(expr, (ast.Subscript, ast.NamedExpr, ast.Await)):
+                expr = expr.value
+            elif isinstance(expr, ast.Call):
+                verdict = self._call_verdict(expr, scope)
+                if isinstance(verdict, bool):
+                    return verdict
+                expr = verdict
+            else:
+                return False
+
+    def _call_verdict(self, call: ast.Call, scope: ast.AST) -> bool | ast.expr:
+        """True/False for a call that decides, or the expression to look at next."""
+        name, func = callee_name(call), call.func
+        if name in _LOADER_FUNCS:
+            return True
+        if isinstance(func, ast.Attribute):
+            if name in _PASS_THROUGH:
+                return True if name == "get" and _config_key(call) else func.value
+            if name in _LOADER_METHODS:
+                return self._is_loader(func.value, scope)
+        if name in _COPY_FUNCS and call.args:
+            return call.args[0]
+        return False
+
+    @staticmethod
+    def _message(expr: ast.expr) -> str:
+        try:
+            receiver = ast.unparse(expr)
+        except (RecursionError, ValueError):
+            receiver = "configuration"
+        if len(receiver) > 48:
+            receiver = receiver[:45] + "..."
+        return (
+            f"soft-fail `.get()` on configuration `{receiver}`: a missing key silently "
+            "becomes a default; use `[...]` or `.require(...)` (or `.optional(...)` when "
+            "a default is intended)"
+        )
