@@ -300,5 +300,3 @@ class CircuitOpenError(ApiError):
     def __init__(self, message: str, *, retry_at: float, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.retry_at = retry_at
-
-

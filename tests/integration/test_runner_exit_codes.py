@@ -16,7 +16,7 @@ CONFIG = {
 }
 SECRET = "runner-secret-value-0042"
 
-SCRIPT = '''
+SCRIPT = """
 import sys
 from txo.runner import Arg, run_script
 from txo.errors import HelpfulError
@@ -38,7 +38,7 @@ def main(ctx):
         ctx.config.require("global", "tenant-id")
 
 raise SystemExit(run_script(main, "Runner test", extra_args=[Arg("mode")]))
-'''
+"""
 
 
 @pytest.fixture
