@@ -405,3 +405,22 @@ def test_works_through_a_respx_router(fake_bc_router: object, auth: ClientCreden
         ).json()
     assert body["value"][0]["name"] == "CRONUS USA, Inc."
     assert fake_bc_router.calls.call_count == 1  # the token went through `auth`'s own client
+
+
+def test_token_cache_is_lru_bounded() -> None:
+    from txo.http.auth import TokenCache, TokenInfo
+
+    cache = TokenCache(max_entries=3)
+    keys = [(f"t{i}", "client", "scope") for i in range(5)]
+    for i, key in enumerate(keys[:3]):
+        cache.put(key, TokenInfo(f"tok-{i}", expires_at=10.0))
+    assert cache.get(keys[0]) is not None  # touch: keys[1] is now least recent
+    cache.put(keys[3], TokenInfo("tok-3", expires_at=10.0))
+    assert len(cache) == 3
+    assert cache.get(keys[1]) is None and cache.get(keys[0]) is not None
+    held = cache.fetch_lock(keys[0])
+    with held:
+        for key in keys[1:]:
+            cache.fetch_lock(key)
+        assert cache.fetch_lock(keys[0]) is held  # a held lock is never dropped
+    assert "max_entries=3" in repr(cache)

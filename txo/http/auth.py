@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import AsyncGenerator, Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -74,15 +75,23 @@ class TokenInfo:
 
 
 class TokenCache:
-    """Thread-safe tokens keyed by (tenant, client id, scope), plus per-key fetch locks."""
+    """Thread-safe tokens keyed by (tenant, client id, scope), plus per-key fetch locks.
 
-    def __init__(self) -> None:
+    Bounded like urllib3's RecentlyUsedContainer: beyond ``max_entries`` the
+    least recently used token is dropped (it is simply fetched again when
+    needed), so a process that talks to many tenants keeps flat memory.
+    """
+
+    def __init__(self, max_entries: int = 256) -> None:
+        if max_entries < 1:
+            raise ValueError("TokenCache max_entries must be at least 1")
+        self.max_entries = max_entries
         self._lock = threading.Lock()
-        self._tokens: dict[TokenKey, TokenInfo] = {}
-        self._fetch_locks: dict[TokenKey, threading.Lock] = {}
+        self._tokens: OrderedDict[TokenKey, TokenInfo] = OrderedDict()
+        self._fetch_locks: OrderedDict[TokenKey, threading.Lock] = OrderedDict()
 
     def __repr__(self) -> str:
-        return f"TokenCache(size={len(self)})"
+        return f"TokenCache(size={len(self)}, max_entries={self.max_entries})"
 
     def __len__(self) -> int:
         with self._lock:
@@ -91,11 +100,17 @@ class TokenCache:
     def get(self, key: TokenKey) -> TokenInfo | None:
         """The cached token for ``key`` (possibly expired — callers check), or None."""
         with self._lock:
-            return self._tokens.get(key)
+            info = self._tokens.get(key)
+            if info is not None:
+                self._tokens.move_to_end(key)
+            return info
 
     def put(self, key: TokenKey, info: TokenInfo) -> None:
         with self._lock:
             self._tokens[key] = info
+            self._tokens.move_to_end(key)
+            while len(self._tokens) > self.max_entries:
+                self._tokens.popitem(last=False)
 
     def invalidate(self, key: TokenKey, token: TokenInfo | None = None) -> bool:
         """Drop the token for ``key``; with ``token``, only if it is still that token.
@@ -115,12 +130,24 @@ class TokenCache:
             self._tokens.clear()
 
     def fetch_lock(self, key: TokenKey) -> threading.Lock:
-        """The lock that serialises token fetches for ``key`` (single flight)."""
+        """The lock that serialises token fetches for ``key`` (single flight).
+
+        Beyond ``max_entries`` the least recently used idle locks are dropped;
+        a lock some thread holds is never dropped.
+        """
         with self._lock:
             lock = self._fetch_locks.get(key)
             if lock is None:
                 lock = self._fetch_locks[key] = threading.Lock()
+                self._prune_idle_locks()
+            self._fetch_locks.move_to_end(key)
             return lock
+
+    def _prune_idle_locks(self) -> None:
+        excess = len(self._fetch_locks) - self.max_entries
+        for old_key in list(self._fetch_locks)[:excess]:
+            if not self._fetch_locks[old_key].locked():
+                del self._fetch_locks[old_key]
 
 
 class _BearerAuth(httpx.Auth):
