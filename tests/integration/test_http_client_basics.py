@@ -38,11 +38,6 @@ class RefreshingAuth(httpx.Auth):
             yield request
 
 
-@pytest.fixture
-def router() -> respx.MockRouter:
-    return respx.MockRouter(assert_all_called=False)
-
-
 def make(router: respx.MockRouter, clock: FakeClock, **kw: Any) -> RestClient:
     return RestClient(
         BASE, transport=httpx.MockTransport(router.handler), clock=clock,

@@ -18,11 +18,6 @@ ORIGIN = "https://api.example.com:443"
 ONE_SHOT = RetryPolicy(max_attempts=1)
 
 
-@pytest.fixture
-def router() -> respx.MockRouter:
-    return respx.MockRouter(assert_all_called=False)
-
-
 def make(
     router: respx.MockRouter, clock: FakeClock, **kw: Any
 ) -> tuple[RestClient, BreakerRegistry]:

@@ -35,11 +35,6 @@ class Bearer(httpx.Auth):
         yield request
 
 
-@pytest.fixture
-def router() -> respx.MockRouter:
-    return respx.MockRouter(assert_all_called=False)
-
-
 def make(router: respx.MockRouter, clock: FakeClock) -> RestClient:
     return RestClient(
         BASE, auth=Bearer(), transport=httpx.MockTransport(router.handler), clock=clock,

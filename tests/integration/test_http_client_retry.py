@@ -24,11 +24,6 @@ URL = f"{BASE}/companies"
 ORIGIN = "https://api.example.com:443"
 
 
-@pytest.fixture
-def router() -> respx.MockRouter:
-    return respx.MockRouter(assert_all_called=False)
-
-
 def make(router: respx.MockRouter, clock: FakeClock, **kw: Any) -> RestClient:
     kw.setdefault("retry", RetryPolicy(max_attempts=4, jitter_min=1.0, jitter_max=1.0))
     return RestClient(
