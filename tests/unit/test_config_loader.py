@@ -134,4 +134,18 @@ def test_validator_is_compiled_once_and_reused(tmp_path: Path) -> None:
 
 
 def test_bundled_schema_is_valid_draft_2020_12() -> None:
+    """The bundled schema skips check_schema at run time, so it is checked here."""
+    from importlib import resources
+
+    from jsonschema import Draft202012Validator
+
+    text = resources.files("txo.config").joinpath("schemas", "org-env-config-schema.json")
+    Draft202012Validator.check_schema(json.loads(text.read_text("utf-8")))
     assert ConfigSchema.bundled().violations(VALID) == []
+
+
+def test_untrusted_schema_is_checked() -> None:
+    with pytest.raises(ConfigError) as info:
+        ConfigSchema({"type": "no-such-type"}, "custom.json")
+    assert "custom.json is not a valid JSON schema" in str(info.value)
+    assert "Fix:" in str(info.value)
