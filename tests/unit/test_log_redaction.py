@@ -7,6 +7,8 @@ import string
 import threading
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from txo.log import (
     REDACTED,
@@ -281,3 +283,30 @@ class TestGate:
         redactor = Redactor(RedactionPatterns(rules), SecretRegistry())
         assert redactor.redact("EMP-123456 SNAB12CD34EF key=42") == "EMP-###### [SN] key=#"
         assert redactor.redact("emp-12345 SNAB12 key=x") == "emp-12345 SNAB12 key=x"
+
+
+def test_combined_rules_expand_their_own_group_numbers() -> None:
+    """Rules joined into one regex keep their templates' group references and escapes."""
+    from txo.log import RedactionPatterns, RedactionRule, Redactor, SecretRegistry
+
+    rules = (
+        RedactionRule("pair", r"(user)=(\w+)", r"\2<-\1 [R]", triggers=("user=",)),
+        RedactionRule("named", r"(pin)=(\d+)", r"\g<1>=\g<2>x", triggers=("pin=",)),
+        RedactionRule("escape", r"(tab)=(\w+)", r"\1\t[R]", triggers=("tab=",)),
+        RedactionRule("plain", r"code=\w+", "code=[R]", triggers=("code=",)),
+    )
+    redactor = Redactor(RedactionPatterns(rules), SecretRegistry())
+    text = "user=bob pin=1234 tab=x code=zz"
+    assert redactor.redact(text) == "bob<-user [R] pin=1234x tab\t[R] code=[R]"
+
+
+@given(
+    st.lists(st.text(alphabet="ab.*\\-(é", min_size=1, max_size=6), min_size=1, max_size=12),
+    st.text(alphabet="ab.*\\-(é x", max_size=40),
+)
+def test_secret_trie_matches_like_a_longest_first_alternation(values: list[str], text: str) -> None:
+    from txo.log.redaction import _literal_union
+
+    ordered = tuple(sorted(set(values), key=lambda v: (-len(v), v)))
+    flat = re.compile("|".join(map(re.escape, ordered)))
+    assert _literal_union(ordered).sub("#", text) == flat.sub("#", text)
