@@ -87,6 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
     from txo.migrate.fix.runner import add_fix_arguments  # libcst stays unimported until used
 
     add_fix_arguments(sub.add_parser("fix", help="rewrite v2.1 code to v3 (diff by default)"))
+    from txo.migrate.verify.cli import add_verify_arguments  # runs nothing until used
+
+    add_verify_arguments(sub.add_parser("verify", help="run legacy scripts and compare"))
+    from txo.migrate.scorecard.cli import add_scorecard_arguments
+
+    add_scorecard_arguments(sub.add_parser("scorecard", help="the roadmap's success metrics"))
     rule = sub.add_parser("rule", help="explain a rule (or list all rules)")
     rule.add_argument("code", nargs="?", help="rule code, e.g. TXO101; omit to list all")
     rule.add_argument("--markdown", action="store_true", help="print the documentation page")
@@ -230,6 +236,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             from txo.migrate.fix.runner import run_fix
 
             return run_fix(args)
+        if args.command == "verify":
+            from txo.migrate.verify.cli import run_verify
+
+            return run_verify(args)
+        if args.command == "scorecard":
+            from txo.migrate.scorecard.cli import run_scorecard
+
+            return run_scorecard(args)
         return run_check(args) if args.command == "check" else run_rule(args)
     except UsageError as exc:
         print(f"txo-migrate: error: {exc}", file=sys.stderr)

@@ -1,0 +1,263 @@
+"""A legacy corpus: a folder of v2.1 scripts plus ``expectations.json`` saying what each run does.
+
+The file (see ``migration/legacy/expectations.json``) holds
+
+* ``fake_bc``: ``tenant_id``, ``client_id``, ``client_secret``, ``accept_tokens`` — how the fake
+  Business Central API is set up when a script needs it;
+* ``env``: extra environment variables for every run (``{{FAKE_BC_URL}}`` is replaced);
+* ``scripts``: one entry per run with ``script``, ``args``, ``exit_code``, ``warnings`` (the
+  exact set of deprecated v2.1 names), ``outputs`` (``{path: {kind: content}}``, kind one of
+  ``text``, ``gzip_text``, ``hex``, ``xlsx_rows``), ``log_contains`` and optionally
+  ``fake_setup`` (``{"fail_next": [2, 503]}``: a :class:`FakeBusinessCentral` call),
+  ``needs_api`` (bool) and ``ignore_timestamps`` (bool, per run or per output entry: ISO-8601
+  and ``YYYYMMDD_HHMMSS`` stamps compare equal).
+
+A run needs the fake API when ``needs_api`` says so, or when it has a ``fake_setup``, or when its
+``config/{org}-{env}-config*.json`` holds the ``{{FAKE_BC_URL}}`` placeholder.  Loading checks
+every field and raises :class:`CorpusError` naming the bad one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+__all__ = [
+    "EXPECTATIONS_FILE",
+    "FAKE_SETUP_CALLS",
+    "OUTPUT_KINDS",
+    "PLACEHOLDER",
+    "Case",
+    "Corpus",
+    "CorpusError",
+    "ExpectedOutput",
+    "FakeApiSpec",
+    "load_corpus",
+]
+
+EXPECTATIONS_FILE = "expectations.json"
+PLACEHOLDER = "{{FAKE_BC_URL}}"
+OUTPUT_KINDS = frozenset({"text", "gzip_text", "hex", "xlsx_rows"})
+FAKE_SETUP_CALLS = frozenset({"fail_next", "throttle", "timeout_next"})
+_MIN_SECRET = 4
+_T = TypeVar("_T")
+
+
+class CorpusError(ValueError):
+    """The folder is not a corpus, or its expectations file is malformed (a usage error)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExpectedOutput:
+    """One output file a run must write: its path, how to decode it, and the content."""
+
+    path: str
+    kind: str
+    content: Any
+    ignore_timestamps: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One recorded run of a legacy script."""
+
+    script: str
+    args: tuple[str, ...]
+    exit_code: int
+    warnings: frozenset[str]
+    outputs: tuple[ExpectedOutput, ...]
+    log_contains: tuple[str, ...]
+    fake_setup: tuple[tuple[str, tuple[Any, ...]], ...] = ()
+    needs_api: bool = False
+
+    @property
+    def name(self) -> str:
+        """The script's stem: ``02_custom_args``."""
+        return Path(self.script).stem
+
+    @property
+    def id(self) -> str:
+        """Unique per run: the stem plus the arguments after ORG ENV (``02_custom_args-…``)."""
+        extra = self.args[2:]
+        return self.name + ("-" + "-".join(extra) if extra else "")
+
+    @property
+    def label(self) -> str:
+        """For tables: the stem plus the arguments after ORG ENV, space separated."""
+        return " ".join((self.name, *self.args[2:]))
+
+
+@dataclass(frozen=True, slots=True)
+class FakeApiSpec:
+    """How the fake Business Central API is built for a run."""
+
+    tenant_id: str
+    client_id: str
+    client_secret: str
+    accept_tokens: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    """A loaded corpus folder: the fake API spec, the environment and the runs."""
+
+    root: Path
+    fake_api: FakeApiSpec
+    env: tuple[tuple[str, str], ...]
+    cases: tuple[Case, ...]
+    secrets: frozenset[str]
+
+    def select(self, names: Sequence[str]) -> Corpus:
+        """Only the runs of the named scripts (stem, file name, path or id); all when empty."""
+        if not names:
+            return self
+        chosen = [c for c in self.cases if any(_names_case(n, c) for n in names)]
+        unknown = [n for n in names if not any(_names_case(n, c) for c in self.cases)]
+        if unknown:
+            known = ", ".join(sorted({c.name for c in self.cases}))
+            raise CorpusError(f"no script named {', '.join(unknown)} in {self.root} ({known})")
+        return replace(self, cases=tuple(chosen))
+
+
+def _names_case(name: str, case: Case) -> bool:
+    return name in (case.name, case.id, case.script, Path(case.script).name)
+
+
+def _field(data: Mapping[str, Any], key: str, kind: type[_T], where: str) -> _T:
+    if key not in data:
+        raise CorpusError(f"{EXPECTATIONS_FILE}: {where} has no {key!r}")
+    value = data[key]
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise CorpusError(f"{EXPECTATIONS_FILE}: {where}.{key} must be a {kind.__name__}")
+    return value
+
+
+def _optional(data: Mapping[str, Any], key: str, kind: type[_T], default: _T, where: str) -> _T:
+    return _field(data, key, kind, where) if key in data else default
+
+
+def _strings(values: list[Any], where: str) -> tuple[str, ...]:
+    if not all(isinstance(v, str) for v in values):
+        raise CorpusError(f"{EXPECTATIONS_FILE}: {where} must hold only strings")
+    return tuple(values)
+
+
+def _output(path: str, spec: Any, default_ignore: bool, where: str) -> ExpectedOutput:
+    if not isinstance(spec, dict):
+        raise CorpusError(f"{EXPECTATIONS_FILE}: {where} must be an object")
+    ignore = _optional(spec, "ignore_timestamps", bool, default_ignore, where)
+    kinds = [k for k in spec if k != "ignore_timestamps"]
+    if len(kinds) != 1 or kinds[0] not in OUTPUT_KINDS:
+        allowed = ", ".join(sorted(OUTPUT_KINDS))
+        raise CorpusError(f"{EXPECTATIONS_FILE}: {where} needs exactly one of {allowed}")
+    return ExpectedOutput(path, kinds[0], spec[kinds[0]], ignore)
+
+
+def _fake_setup(raw: dict[str, Any], where: str) -> tuple[tuple[str, tuple[Any, ...]], ...]:
+    calls = []
+    for name, args in raw.items():
+        if name not in FAKE_SETUP_CALLS or not isinstance(args, list):
+            allowed = ", ".join(sorted(FAKE_SETUP_CALLS))
+            raise CorpusError(f"{EXPECTATIONS_FILE}: {where}.{name}: expected one of {allowed}")
+        calls.append((name, tuple(args)))
+    return tuple(calls)
+
+
+def _case(root: Path, raw: Any, index: int) -> Case:
+    where = f"scripts[{index}]"
+    if not isinstance(raw, dict):
+        raise CorpusError(f"{EXPECTATIONS_FILE}: {where} must be an object")
+    script = _field(raw, "script", str, where)
+    if not (root / script).is_file():
+        raise CorpusError(f"{EXPECTATIONS_FILE}: {where}: script not found: {root / script}")
+    args = _strings(_field(raw, "args", list, where), f"{where}.args")
+    ignore = _optional(raw, "ignore_timestamps", bool, False, where)
+    outputs = _field(raw, "outputs", dict, where)
+    setup = _fake_setup(_optional(raw, "fake_setup", dict, {}, where), f"{where}.fake_setup")
+    needs = (
+        _field(raw, "needs_api", bool, where)
+        if "needs_api" in raw
+        else bool(setup) or _uses_placeholder(root, args)
+    )
+    return Case(
+        script=script,
+        args=args,
+        exit_code=_field(raw, "exit_code", int, where),
+        warnings=frozenset(_strings(_field(raw, "warnings", list, where), f"{where}.warnings")),
+        outputs=tuple(
+            _output(p, s, ignore, f"{where}.outputs[{p!r}]") for p, s in sorted(outputs.items())
+        ),
+        log_contains=_strings(
+            _optional(raw, "log_contains", list, [], where), f"{where}.log_contains"
+        ),
+        fake_setup=setup,
+        needs_api=needs,
+    )
+
+
+def _uses_placeholder(root: Path, args: Sequence[str]) -> bool:
+    if len(args) < 2:
+        return False
+    files = (root / "config").glob(f"{args[0]}-{args[1]}-config*.json")
+    return any(PLACEHOLDER in f.read_text(encoding="utf-8") for f in files)
+
+
+def _leaves(value: Any) -> Iterator[str]:
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _leaves(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _leaves(item)
+    elif isinstance(value, str | int | float) and not isinstance(value, bool):
+        yield str(value)
+
+
+def _secrets(root: Path, fake: FakeApiSpec) -> frozenset[str]:
+    """Every value of ``config/*-secrets.json`` plus the fake API's client secret and tokens."""
+    values = {fake.client_secret, *fake.accept_tokens}
+    for file in sorted((root / "config").glob("*-secrets.json")):
+        values.update(_leaves(_read_json(file)))
+    return frozenset(v for v in values if len(v) >= _MIN_SECRET)
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CorpusError(f"cannot read {path}: {exc}") from None
+
+
+def _fake_api(raw: Any) -> FakeApiSpec:
+    if not isinstance(raw, dict):
+        raise CorpusError(f"{EXPECTATIONS_FILE}: fake_bc must be an object")
+    return FakeApiSpec(
+        tenant_id=_field(raw, "tenant_id", str, "fake_bc"),
+        client_id=_field(raw, "client_id", str, "fake_bc"),
+        client_secret=_field(raw, "client_secret", str, "fake_bc"),
+        accept_tokens=_strings(_optional(raw, "accept_tokens", list, [], "fake_bc"), "fake_bc"),
+    )
+
+
+def load_corpus(root: Path) -> Corpus:
+    """Read ``root/expectations.json``; CorpusError if the folder or the file is not usable."""
+    if not root.is_dir():
+        raise CorpusError(f"not a folder: {root}")
+    file = root / EXPECTATIONS_FILE
+    if not file.is_file():
+        raise CorpusError(f"{root} has no {EXPECTATIONS_FILE} (the recorded runs to verify)")
+    data = _read_json(file)
+    if not isinstance(data, dict):
+        raise CorpusError(f"{EXPECTATIONS_FILE} must hold a JSON object")
+    fake = _fake_api(_field(data, "fake_bc", dict, "the file"))
+    env = _optional(data, "env", dict, {}, "the file")
+    if not all(isinstance(v, str) for v in env.values()):
+        raise CorpusError(f"{EXPECTATIONS_FILE}: env values must be strings")
+    raw_cases = _field(data, "scripts", list, "the file")
+    cases = tuple(_case(root, raw, i) for i, raw in enumerate(raw_cases))
+    if not cases:
+        raise CorpusError(f"{EXPECTATIONS_FILE}: scripts is empty")
+    return Corpus(root, fake, tuple(sorted(env.items())), cases, _secrets(root, fake))
