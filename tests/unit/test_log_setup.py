@@ -183,13 +183,29 @@ def test_third_party_records_pass_the_redacting_handlers(
     project: ProjectPaths, secrets: SecretRegistry
 ) -> None:
     console = io.StringIO()
+    logging.getLogger("httpx").setLevel(logging.NOTSET)
     with setup(project, secrets, console):
         logging.getLogger("third.party").warning("auth with Bearer abc.def-123")
         logging.getLogger("httpx").info("HTTP Request: GET https://x 200")
+        assert logging.getLogger("httpx").level == logging.WARNING
     out = console.getvalue()
     assert "third.party - WARNING - auth with Bearer [REDACTED]" in out
     assert "HTTP Request" not in out
-    assert logging.getLogger("httpx").level == logging.WARNING
+    assert logging.getLogger("httpx").level == logging.NOTSET  # close() restored it
+
+
+def test_close_restores_levels_only_while_installed(
+    project: ProjectPaths, secrets: SecretRegistry
+) -> None:
+    txo_logger = logging.getLogger("txo")
+    txo_logger.setLevel(logging.ERROR)
+    first = setup_logging(project, secrets, console=io.StringIO(), level=logging.DEBUG)
+    assert txo_logger.level == logging.DEBUG
+    second = setup_logging(project, secrets, console=io.StringIO(), level=logging.INFO)
+    first.close()  # replaced already: the active setup's level stays
+    assert txo_logger.level == logging.INFO
+    second.close()
+    assert txo_logger.level == logging.DEBUG  # the state second found when it started
 
 
 def test_setup_twice_replaces_and_close_removes_exactly_its_handlers(

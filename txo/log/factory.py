@@ -190,7 +190,7 @@ def _fields(fmt: str, style: str) -> frozenset[str]:
 class LoggingSetup:
     """What :func:`setup_logging` installed; ``close()`` removes exactly that."""
 
-    __slots__ = ("handlers", "log_file", "logger", "redactor")
+    __slots__ = ("_previous", "handlers", "log_file", "logger", "redactor")
 
     def __init__(
         self,
@@ -198,15 +198,26 @@ class LoggingSetup:
         redactor: Redactor,
         log_file: Path | None,
         handlers: tuple[logging.Handler, ...],
+        previous: tuple[_LoggerState, ...] = (),
     ) -> None:
         self.logger = logger
         self.redactor = redactor
         self.log_file = log_file
         self.handlers = handlers
+        self._previous = previous
 
     def close(self) -> None:
-        """Remove this setup's handlers from the root logger and close them (idempotent)."""
+        """Remove this setup's handlers and restore the levels it changed (idempotent).
+
+        Levels are restored only while this setup is the installed one: a later
+        ``setup_logging`` call has taken over, and its levels stay.
+        """
+        installed = any(h in logging.getLogger().handlers for h in self.handlers)
         _remove(self.handlers)
+        if installed:
+            for state in reversed(self._previous):
+                state.restore()
+        self._previous = ()
 
     def __enter__(self) -> LoggingSetup:
         return self
@@ -217,6 +228,23 @@ class LoggingSetup:
     def __repr__(self) -> str:
         names = ", ".join(h.name or type(h).__name__ for h in self.handlers)
         return f"LoggingSetup(logger={self.logger.name!r}, log_file={self.log_file}, [{names}])"
+
+
+@dataclass(frozen=True, slots=True)
+class _LoggerState:
+    """A logger's level and propagation before setup changed them."""
+
+    logger: logging.Logger
+    level: int
+    propagate: bool
+
+    @classmethod
+    def of(cls, logger: logging.Logger) -> _LoggerState:
+        return cls(logger, logger.level, logger.propagate)
+
+    def restore(self) -> None:
+        self.logger.setLevel(self.level)
+        self.logger.propagate = self.propagate
 
 
 @dataclass(slots=True)
@@ -254,8 +282,16 @@ def setup_logging(
         plan = _plan_from_config(config_file, redactor, log_file, console)
     else:
         plan = _default_plan(redactor, log_file, console)
+    previous = _snapshot(plan, logger_name)
     logger = _install(plan, logger_name, level)
-    return LoggingSetup(logger, redactor, plan.log_file, tuple(plan.handlers))
+    return LoggingSetup(logger, redactor, plan.log_file, tuple(plan.handlers), previous)
+
+
+def _snapshot(plan: _Plan, logger_name: str) -> tuple[_LoggerState, ...]:
+    """The state of every logger :func:`_install` may change, so close() can restore it."""
+    loggers = [logging.getLogger()]
+    loggers += [logging.getLogger(name) for name in {*QUIET_LOGGERS, *plan.levels, logger_name}]
+    return tuple(_LoggerState.of(logger) for logger in loggers)
 
 
 def _utc_today() -> datetime.date:
