@@ -90,7 +90,9 @@ def test_comments_and_formatting_survive() -> None:
     comments = [line.partition("#")[2] for line in source.splitlines() if "#" in line]
     for comment in comments:
         assert comment in fixed
-    assert fixed.count("\n") == source.count("\n") + 1  # only the Dir import line is new
+    # New lines: the Dir import, and the exceptions import split in two (HelpfulError is
+    # raised there, so it stays on the compat layer while the caught classes move to v3).
+    assert fixed.count("\n") == source.count("\n") + 4
 
 
 def test_crlf_and_no_trailing_newline_kept() -> None:

@@ -82,7 +82,10 @@ _EXCEPTIONS = (
     "FileOperationError",
     "TxoBaseError",
 )
-_HELPFUL_REASON = "same (what_went_wrong, how_to_fix, example) constructor; str() is the v3 layout"
+_HELPFUL_REASON = (
+    "compat HelpfulError subclasses the v3 one, but its str() keeps the v2.1 layout that "
+    "scripts print or save: only moving catch sites preserves behaviour"
+)
 
 #: v2.1 dotted name -> how it may move to its v3 replacement.
 DROP_INS: Mapping[str, DropIn] = MappingProxyType(
@@ -92,8 +95,8 @@ DROP_INS: Mapping[str, DropIn] = MappingProxyType(
             "members equal the v2.1 strings (StrEnum); Dir.all/Dir.validate do not exist in v3",
             frozenset({"all", "validate"}),
         ),
-        "utils.exceptions.HelpfulError": DropIn(Usage.ANY, _HELPFUL_REASON),
-        "utils.HelpfulError": DropIn(Usage.ANY, _HELPFUL_REASON),
+        "utils.exceptions.HelpfulError": DropIn(Usage.CATCH, _HELPFUL_REASON),
+        "utils.HelpfulError": DropIn(Usage.CATCH, _HELPFUL_REASON),
         "utils.ApiOperationError": DropIn(Usage.CATCH, _CATCH_REASON),
         **{f"utils.exceptions.{name}": DropIn(Usage.CATCH, _CATCH_REASON) for name in _EXCEPTIONS},
     }
