@@ -20,6 +20,11 @@ def main():
     config = parse_args_and_load_config("Read customers", require_token=True)
     api = create_rest_api(config)
     base_url = config["global"]["api-base-url"]
+    # v2.1-style soft reads (roadmap anti-pattern TXO101); `txo-migrate fix --unsafe-fixes`
+    # turns them into hard-fail access, which is safe here because the config has both keys.
+    timeout = config.get("global", {}).get("timeout-seconds", 30)
+    delay = config["script-behavior"].get("api-delay-seconds", 1)
+    logger.info(f"Reading with timeout {timeout}s and delay {delay}s")
     companies = api.get(f"{base_url}/companies")["value"]
     company_url = f"{base_url}/companies({companies[0]['id']})"
     customers = api.get_odata_entities(
