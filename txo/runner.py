@@ -74,9 +74,9 @@ class Arg:
             kwargs["choices"] = list(self.choices)
         if self.default is not None or not self.required:
             flag = "--" + self.name.lstrip("-").replace("_", "-")
-            kwargs.update(default=self.default, dest=self.name.lstrip("-").replace("-", "_"))
-            if self.required and not self.action and self.default is None:
-                kwargs["required"] = True
+            kwargs["dest"] = self.name.lstrip("-").replace("-", "_")
+            if self.default is not None:  # else argparse's own (False for store_true)
+                kwargs["default"] = self.default
             parser.add_argument(flag, **kwargs)
         else:
             parser.add_argument(self.name, **kwargs)
@@ -178,6 +178,8 @@ class _ScriptRun:
             self._log(logging.INFO, "Script interrupted by user")
             return EXIT_INTERRUPTED
         except SystemExit as exc:  # a script's own exit request is honoured
+            if isinstance(exc.code, str):
+                self._log(logging.ERROR, exc.code)
             return _code_of(exc)
         except Exception as exc:
             self._report(exc, traceback=True)
