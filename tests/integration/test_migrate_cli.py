@@ -11,7 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from txo.migrate.cli import PROGRESS_MIN_FILES, main
+from txo.migrate.cli import PROGRESS_MIN_FILES, build_parser, main, run_check
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMA = REPO / "tests" / "data" / "sarif-schema-2.1.0.json"
@@ -189,20 +189,22 @@ class _Terminal(io.StringIO):
         return True
 
 
+def _check_with_terminal(*argv: str) -> str:
+    args = build_parser().parse_args(["check", *argv])
+    args.progress_stream = terminal = _Terminal()
+    assert run_check(args) == 0
+    return terminal.getvalue()
+
+
 def test_progress_bar_on_a_terminal_for_large_trees(
-    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     for i in range(PROGRESS_MIN_FILES):
         (project / "lib" / f"p{i}.py").write_text("x = 1\n")
-    terminal = _Terminal()
-    monkeypatch.setattr(sys, "stderr", terminal)
-    assert main(["check", "lib", "--jobs", "1"]) == 0
-    drawn = terminal.getvalue()
+    drawn = _check_with_terminal("lib", "--jobs", "1")
     assert f"] {PROGRESS_MIN_FILES + 1}/{PROGRESS_MIN_FILES + 1} files" in drawn
     assert drawn.endswith("\r")  # the bar is erased, leaving the terminal clean
-    terminal.truncate(0)
-    assert main(["check", "lib", "--jobs", "1", "--no-progress"]) == 0
-    assert terminal.getvalue() == ""
+    assert _check_with_terminal("lib", "--jobs", "1", "--no-progress") == ""
     capsys.readouterr()
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import shutil
 import stat
 import subprocess
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from txo.data.atomic import atomic_write
 from txo.migrate.fix import add_fix_arguments, fix_source, run_fix
 
 SCRIPT = '''"""Sync."""
@@ -91,15 +91,20 @@ def test_write_without_unsafe_fixes_leaves_the_get_chains(project: Path) -> None
     assert 'config.get("global", {})' in text and "from txo.paths import Dir" in text
 
 
-def test_failed_write_leaves_the_original(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_write_leaves_the_original(project: Path) -> None:
     script = project / "scripts" / "sync.py"
 
-    def broken_replace(src: object, dst: object) -> None:
-        raise OSError("disk full")
+    def disk_full_half_way(path: Path, text: str, encoding: str) -> None:
+        with atomic_write(path) as stream:
+            stream.write(text.encode(encoding)[:20])
+            raise OSError("disk full")
 
-    monkeypatch.setattr(os, "replace", broken_replace)
-    code, _, err = _run(str(script), "--write")
-    assert code == 2 and "disk full" in err
+    parser = argparse.ArgumentParser(prog="txo-migrate fix")
+    add_fix_arguments(parser)
+    err = io.StringIO()
+    args = parser.parse_args([str(script), "--write"])
+    code = run_fix(args, stdout=io.StringIO(), stderr=err, save=disk_full_half_way)
+    assert code == 2 and "disk full" in err.getvalue()
     assert script.read_text(encoding="utf-8") == SCRIPT
     assert sorted(p.name for p in script.parent.iterdir()) == ["clean.py", "sync.py"]
 

@@ -44,6 +44,7 @@ def _positive_int(text: str) -> int:
 
 def _add_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("check", help="report v3.0 roadmap anti-patterns in Python files")
+    p.set_defaults(progress_stream=None)  # where the progress bar goes (None: stderr)
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or directories to check")
     p.add_argument("--output-format", choices=FORMATS, default="text", help="report format")
     p.add_argument("-o", "--output-file", type=Path, help="write the report here, not stdout")
@@ -152,8 +153,9 @@ class _Progress:
 def _run_files(
     items: list[tuple[str, str]], options: CheckOptions, args: argparse.Namespace
 ) -> list[FileResult]:
-    show = not args.no_progress and len(items) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
-    progress = _Progress(len(items), sys.stderr) if show else None
+    stream: TextIO = args.progress_stream if args.progress_stream is not None else sys.stderr
+    show = not args.no_progress and len(items) >= PROGRESS_MIN_FILES and stream.isatty()
+    progress = _Progress(len(items), stream) if show else None
     try:
         return check_files(items, options, jobs=args.jobs, progress=progress)
     finally:

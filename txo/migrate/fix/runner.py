@@ -16,7 +16,7 @@ import difflib
 import io
 import sys
 import tokenize
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -115,6 +115,7 @@ class _Options:
     write: bool
     unsafe: bool
     select: list[str] | None
+    save: Callable[[Path, str, str], None]
 
 
 @dataclass(slots=True)
@@ -132,7 +133,7 @@ def _fix_one(path: Path, options: _Options, tally: _Tally, out: TextIO, err: Tex
         source = _read(path)
         result = fix_source(source.text, unsafe=options.unsafe, select=options.select)
         if result.changed and options.write:
-            _write(path.resolve(), result.new_source, source.encoding)
+            options.save(path.resolve(), result.new_source, source.encoding)
     except (OSError, UnicodeDecodeError, SyntaxError, FixError) as exc:
         tally.errors += 1
         err.write(f"error: {path}: {exc}\n")
@@ -160,9 +161,16 @@ def _summary(tally: _Tally, write: bool) -> str:
 
 
 def run_fix(
-    args: argparse.Namespace, *, stdout: TextIO | None = None, stderr: TextIO | None = None
+    args: argparse.Namespace,
+    *,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+    save: Callable[[Path, str, str], None] = _write,
 ) -> int:
-    """Run ``fix`` as parsed by :func:`add_fix_arguments`; returns the exit code (0/1/2)."""
+    """Run ``fix`` as parsed by :func:`add_fix_arguments`; returns the exit code (0/1/2).
+
+    ``save(path, text, encoding)`` writes a fixed file (atomically by default).
+    """
     out, err = stdout or sys.stdout, stderr or sys.stderr
     try:
         select = parse_select(getattr(args, "select", None))
@@ -170,7 +178,7 @@ def run_fix(
         err.write(f"error: {exc}\n")
         return 2
     write = getattr(args, "fix_mode", "diff") == "write"
-    options = _Options(write, bool(getattr(args, "unsafe_fixes", False)), select)
+    options = _Options(write, bool(getattr(args, "unsafe_fixes", False)), select, save)
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
         err.write(f"error: no such file or folder: {', '.join(missing)}\n")
