@@ -149,3 +149,13 @@ def test_untrusted_schema_is_checked() -> None:
         ConfigSchema({"type": "no-such-type"}, "custom.json")
     assert "custom.json is not a valid JSON schema" in str(info.value)
     assert "Fix:" in str(info.value)
+
+
+def test_missing_file_points_at_the_project_template_when_there_is_one(tmp_path: Path) -> None:
+    project = _project(tmp_path, config=None)
+    template = tmp_path / "config" / "templates" / "org-env-config_example.json"
+    template.parent.mkdir()
+    template.write_text("{}")
+    with pytest.raises(ConfigError) as info:
+        ConfigLoader(project).load("txo", "test")
+    assert f"copy {template}" in info.value.how_to_fix

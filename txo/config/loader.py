@@ -146,7 +146,7 @@ class ConfigLoader:
         """Read, validate and inject secrets; raise a ConfigError on any problem."""
         main_name, secrets_name = config_filenames(_safe(org_id, "org_id"), _safe(env_type, "env"))
         main_file = self._paths.path(Dir.CONFIG, main_name)
-        data = read_json_object(main_file, missing_fix=_copy_template_fix(main_name))
+        data = read_json_object(main_file, missing_fix=self._missing_config_fix(main_name))
         if validate:
             self.schema.validate(data, str(main_file))
         secrets_file = self._paths.path(Dir.CONFIG, secrets_name)
@@ -155,6 +155,15 @@ class ConfigLoader:
             injected = self._inject_secrets(data, secrets_file)
         present = secrets_file if include_secrets and secrets_file.is_file() else None
         return LoadedConfig(ConfigProxy(data, str(main_file)), main_file, present, injected)
+
+    def _missing_config_fix(self, main_name: str) -> str:
+        template = self._paths.path(Dir.CONFIG, "templates/org-env-config_example.json")
+        if template.is_file():
+            return f"Create config/{main_name}: copy {template} and fill in your values."
+        return (
+            f"Create config/{main_name} with at least the 'global' and 'script-behavior' "
+            "sections (see the example)."
+        )
 
     def _inject_secrets(self, data: dict[str, Any], secrets_file: Path) -> tuple[str, ...]:
         secrets = read_json_object(secrets_file, missing_fix="")
@@ -216,10 +225,3 @@ def _safe(value: str, what: str) -> str:
             "python my_script.py txo test",
         )
     return value
-
-
-def _copy_template_fix(main_name: str) -> str:
-    return (
-        f"Create config/{main_name} (copy config/templates/org-env-config_example.json "
-        "and fill in your values)."
-    )
