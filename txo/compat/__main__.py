@@ -7,7 +7,7 @@
   repository root on the path).
 * txo's removal warnings are shown once per call site on stderr
   (``TXO_WARN_V21=error`` makes them errors); other warning filters are kept.
-* The exit code is the script's: ``sys.exit(n)``, 1 for an uncaught error
+* The exit code is the script's: the ``sys.exit`` code, 1 for an uncaught error
   (with its traceback, as ``python SCRIPT.py`` would), 0 otherwise.
 """
 

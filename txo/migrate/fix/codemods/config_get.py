@@ -1,7 +1,9 @@
 """TXO101 (unsafe): soft configuration ``.get()`` chains -> hard-fail ``[]`` access.
 
-``config.get("global", {}).get("api-base-url")`` -> ``config["global"]["api-base-url"]``
-``cfg.get("x", default)``                        -> ``cfg["x"]``
+``c.get("global", {}).get("api-base-url")`` -> ``c["global"]["api-base-url"]``
+``c.get("x", default)``                        -> ``c["x"]``
+
+(``c`` standing for a configuration receiver.)
 
 Unsafe by design: a missing key raised nothing before and raises now (the
 point of the v3 roadmap).  Only config-like receivers are touched, decided
@@ -19,7 +21,7 @@ the way the checker decides:
 ``.get()`` on anything else (API responses, ordinary dicts) is left alone,
 as are calls with keyword or star arguments and calls with a comment inside
 (the rewrite could not keep it).  A module that imports ``configparser`` is
-skipped entirely: there ``config.get(section, option)`` is not a dict lookup.
+skipped entirely: there ``.get(section, option)`` is not a dict lookup.
 """
 
 from __future__ import annotations
@@ -185,7 +187,7 @@ class _Rewriter(cst.CSTTransformer):
 
 
 def _describe(receiver: cst.BaseExpression, call: cst.Call, key: cst.BaseExpression) -> str:
-    """``config.get("x", {}) -> config["x"]``; a chained receiver is left out."""
+    """``c.get("x", {}) -> c["x"]``; a chained receiver is left out."""
     chained = not isinstance(receiver, cst.Name | cst.Attribute)
     shown = "" if chained else code_of(receiver, limit=30)
     args = ", ".join(code_of(arg.value, limit=30) for arg in call.args)
