@@ -223,3 +223,14 @@ def test_a_429_pauses_other_threads_talking_to_the_host(router: respx.MockRouter
     a.get(URL)
     assert seen == [20.0]
     assert clock.sleeps[0] == 20.0  # B waited for the gate before its request
+
+
+def test_attempt_timeouts_shrink_to_fit_the_total_deadline(
+    router: respx.MockRouter, fake_clock: FakeClock
+) -> None:
+    route = router.get(URL).mock(side_effect=[busy(503, "6"), busy(503, "3"), OK])
+    policy = RetryPolicy(max_attempts=5, total_deadline=12.0, jitter_min=1.0, jitter_max=1.0)
+    client = make(router, fake_clock, retry=policy, timeout=30.0)
+    assert client.get(URL) == {"value": [1]}
+    timeouts = [call.request.extensions["timeout"]["read"] for call in route.calls]
+    assert timeouts == [12.0, 6.0, 3.0]  # 12 s left, then 12-6, then 12-6-3

@@ -61,6 +61,7 @@ DEFAULT_HEADERS: Mapping[str, str] = {"Accept": "application/json"}
 ANONYMOUS = "anonymous"
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _COOLDOWN_STATUSES = frozenset({429, 503})
+_MIN_ATTEMPT_TIMEOUT = 0.1  # seconds: an attempt near the deadline still gets a real timeout
 _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
@@ -162,6 +163,7 @@ class RestClient:
         self._cooldown = cooldown if cooldown is not None else HostCooldown(self._clock)
         self._concurrency = concurrency
         self._breakers = breakers
+        self._timeout_seconds = float(timeout)
         self._timeout = httpx.Timeout(timeout)
         self.poll_interval, self.poll_max_wait = poll_interval, poll_max_wait
         self.max_pages = max_pages
@@ -301,7 +303,7 @@ class RestClient:
         while True:
             self._wait_turn(call.origin)
             ticket = self._check_breaker(call.origin)
-            outcome = self._send(call, ticket)
+            outcome = self._send(call, ticket, self._attempt_timeout(policy, started))
             if outcome.ok:
                 assert outcome.response is not None
                 return outcome.response
@@ -320,14 +322,23 @@ class RestClient:
         breaker = self._breakers.get(origin)
         return _Ticket(breaker, breaker.acquire())
 
-    def _send(self, call: _Call, ticket: _Ticket | None) -> _Outcome:
+    def _attempt_timeout(self, policy: RetryPolicy, started: float) -> httpx.Timeout:
+        """The request timeout, shortened so the attempt cannot outlive the total deadline."""
+        if policy.total_deadline is None:
+            return self._timeout
+        remaining = policy.total_deadline - (self._clock.monotonic() - started)
+        if remaining >= self._timeout_seconds:
+            return self._timeout
+        return httpx.Timeout(max(remaining, _MIN_ATTEMPT_TIMEOUT))
+
+    def _send(self, call: _Call, ticket: _Ticket | None, timeout: httpx.Timeout) -> _Outcome:
         """One attempt; its outcome is reported to the breaker whatever happens."""
         verdict = "release"
         try:
             with self._slot(call.origin), self._lease(call) as session:
                 request = session.build_request(
                     call.method, call.url, headers=call.headers, json=call.json,
-                    content=call.content, timeout=self._timeout,
+                    content=call.content, timeout=timeout,
                 )  # fmt: skip
                 auth = self._auth if call.send_auth else None
                 response = session.send(request, auth=auth, follow_redirects=False)
