@@ -166,6 +166,15 @@ class _ScriptRun:
         require_token: bool,
         configure: Callable[[Container], None] | None,
     ) -> int:
+        code = self._run_main(main, require_token, configure)
+        return self._close(code)
+
+    def _run_main(
+        self,
+        main: Callable[[ScriptContext], Any],
+        require_token: bool,
+        configure: Callable[[Container], None] | None,
+    ) -> int:
         try:
             ctx = self._build_context(require_token, configure)
             main(ctx)
@@ -184,8 +193,6 @@ class _ScriptRun:
         except Exception as exc:
             self._report(exc, traceback=True)
             return EXIT_ERROR
-        finally:
-            self._close()
 
     def _build_context(
         self, require_token: bool, configure: Callable[[Container], None] | None
@@ -224,12 +231,16 @@ class _ScriptRun:
         else:
             print(message, file=self.stderr)
 
-    def _close(self) -> None:
+    def _close(self, code: int) -> int:
+        """Close every service, then logging; a failing close turns success into exit 1."""
         try:
             self.container.close()
-        finally:
-            if self.logging is not None:
-                self.logging.close()
+        except Exception as exc:
+            self._report(exc, traceback=True)
+            code = code or EXIT_ERROR
+        if self.logging is not None:
+            self.logging.close()
+        return code
 
 
 def _register_services(

@@ -122,3 +122,18 @@ def test_a_missing_project_root_is_a_helpful_exit_1(tmp_path: Path) -> None:
     )
     assert code == 1
     assert "not a directory" in stderr.getvalue() and "TXO_PROJECT_ROOT" in stderr.getvalue()
+
+
+def test_a_service_that_fails_to_close_is_logged_and_fails_the_run(project: TxoProject) -> None:
+    class Leaky:
+        def close(self) -> None:
+            raise OSError("flush failed")
+
+    def main(ctx: ScriptContext) -> None:
+        ctx.container.register("leaky", lambda _c: Leaky())
+        ctx.container.get("leaky")
+
+    before = list(logging.getLogger().handlers)
+    assert _run(project, main)[0] == 1
+    assert "Unexpected error: flush failed" in _log(project)
+    assert logging.getLogger().handlers == before  # logging was still closed
