@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Generator
 
 import httpx
 import pytest
@@ -20,6 +19,7 @@ from txo.errors import (
     ValidationError,
 )
 from txo.http import RestClient, RetryPolicy
+from txo.http.auth import StaticTokenAuth
 from txo.testing import FakeClock
 
 BASE = "https://api.example.com/v2.0"
@@ -27,17 +27,10 @@ URL = f"{BASE}/companies(42)/customers"
 TOKEN = "eyJ0eXAiOiJKV1QifQ.eyJzdWIiOiJzZWNyZXQifQ.c2lnbmF0dXJlLXZhbHVl"
 
 
-class Bearer(httpx.Auth):
-    auth_identity = "tenant:client:scope"
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["Authorization"] = f"Bearer {TOKEN}"
-        yield request
-
-
 def make(router: respx.MockRouter, clock: FakeClock) -> RestClient:
     return RestClient(
-        BASE, auth=Bearer(), transport=httpx.MockTransport(router.handler), clock=clock,
+        BASE, auth=StaticTokenAuth(TOKEN), clock=clock,
+        transport=httpx.MockTransport(router.handler),
         rng=random.Random(3), retry=RetryPolicy(max_attempts=2),
     )  # fmt: skip
 

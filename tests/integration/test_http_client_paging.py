@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Generator
 from typing import Any
 
 import httpx
@@ -12,23 +11,17 @@ import respx
 
 from txo.errors import ApiOperationError, ApiValidationError
 from txo.http import RestClient
+from txo.http.auth import StaticTokenAuth
 from txo.testing import FakeClock
 
 BASE = "https://api.example.com/v2.0/companies(1)"
 CUSTOMERS = f"{BASE}/customers"
 
 
-class Bearer(httpx.Auth):
-    auth_identity = "tenant:client:scope"
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["Authorization"] = "Bearer tok-1"
-        yield request
-
-
 def make(router: respx.MockRouter, clock: FakeClock, **kw: Any) -> RestClient:
     return RestClient(
-        BASE, auth=Bearer(), transport=httpx.MockTransport(router.handler), clock=clock,
+        BASE, auth=StaticTokenAuth("tok-1"), clock=clock,
+        transport=httpx.MockTransport(router.handler),
         rng=random.Random(9), **kw,
     )  # fmt: skip
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Generator
 from typing import Any
 
 import httpx
@@ -12,6 +11,7 @@ import respx
 
 from txo.errors import ApiTimeoutError
 from txo.http import RestClient, RetryPolicy
+from txo.http.auth import StaticTokenAuth
 from txo.testing import FakeClock
 
 BASE = "https://api.example.com/v2.0"
@@ -19,17 +19,10 @@ ACTION = f"{BASE}/companies(1)/Microsoft.NAV.post"
 MONITOR = f"{BASE}/operations/op-7"
 
 
-class Bearer(httpx.Auth):
-    auth_identity = "tenant:client:scope"
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["Authorization"] = "Bearer tok-1"
-        yield request
-
-
 def make(router: respx.MockRouter, clock: FakeClock, **kw: Any) -> RestClient:
     return RestClient(
-        BASE, auth=Bearer(), transport=httpx.MockTransport(router.handler), clock=clock,
+        BASE, auth=StaticTokenAuth("tok-1"), clock=clock,
+        transport=httpx.MockTransport(router.handler),
         rng=random.Random(5), retry=RetryPolicy(max_attempts=2), poll_interval=5.0,
         poll_max_wait=60.0, **kw,
     )  # fmt: skip
