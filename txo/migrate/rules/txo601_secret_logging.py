@@ -23,6 +23,7 @@ _QUALIFIERS = frozenset(
     | {"path", "file", "filename", "dir", "expiry", "expires", "expiration", "ttl", "timeout"}
     | {"scope", "scopes", "field", "fields", "env", "var", "key", "keys", "id", "ids", "prefix"}
     | {"pattern", "patterns", "regex", "header", "policy", "required", "set", "valid", "age"}
+    | {"requests", "calls", "attempts", "refreshes", "issued", "total", "stats", "metrics"}
 )
 _PREFIX_FLAGS = frozenset({"is", "has", "use", "uses", "need", "needs", "with", "no", "num", "n"})
 _LOG_LEVELS = frozenset(
@@ -149,8 +150,8 @@ class SecretInOutput(Rule):
     passwd, pwd, passphrase, api_key/apikey, access_key, private_key, credential,
     bearer or authorization (in any case, snake, kebab or camel: ``_token``,
     ``client-secret``, ``clientSecret``) with no describing word after it
-    (``token_url``, ``token_type``, ``secret_name``, ``password_policy`` are
-    fine) and no flag prefix (``has_token``, ``is_secret``).  Other calls hide
+    (``token_url``, ``token_type``, ``secret_name``, ``password_policy``,
+    ``token_requests`` are fine) and no flag prefix (``has_token``, ``is_secret``).  Other calls hide
     their arguments: ``len(token)``, ``mask(token)`` and ``bool(password)`` are fine.
     """
 
@@ -172,6 +173,7 @@ class SecretInOutput(Rule):
         'def f(logger, token_url):\n    logger.info("fetching a token from %s", token_url)\n',
         'def f(logger):\n    logger.info("token acquired")\n',
         'def f(logger, has_token):\n    logger.info("has token: %s", has_token)\n',
+        'def f(fake):\n    print("token requests:", fake.token_requests)\n',
         'def f(response):\n    print(response["value"])\n',
         'def f(config, logger):\n    logger.info("org %s", config["_org_id"])\n',
         "def f(token, mask):\n    print(mask(token))\n",
