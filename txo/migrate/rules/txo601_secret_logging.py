@@ -151,8 +151,9 @@ class SecretInOutput(Rule):
     bearer or authorization (in any case, snake, kebab or camel: ``_token``,
     ``client-secret``, ``clientSecret``) with no describing word after it
     (``token_url``, ``token_type``, ``secret_name``, ``password_policy``,
-    ``token_requests`` are fine) and no flag prefix (``has_token``, ``is_secret``).  Other calls hide
-    their arguments: ``len(token)``, ``mask(token)`` and ``bool(password)`` are fine.
+    ``token_requests`` are fine) and no flag prefix (``has_token``,
+    ``is_secret``).  Other calls hide their arguments: ``len(token)``,
+    ``mask(token)`` and ``bool(password)`` are fine.
     """
 
     code = "TXO601"
