@@ -26,9 +26,6 @@ Factory = Callable[["Container"], Any]
 class UnknownServiceError(HelpfulError, LookupError):
     """A service was requested that nobody registered."""
 
-    def __str__(self) -> str:
-        return HelpfulError.__str__(self)
-
 
 @dataclass(frozen=True, slots=True)
 class _Registration:
@@ -49,7 +46,6 @@ class Container:
         self._overrides: dict[ServiceKey, Any] = {}
         self._instances: dict[ServiceKey, Any] = {}
         self._created: list[Any] = []
-        self._closed = False
 
     def register(self, key: ServiceKey, factory: Factory, *, singleton: bool = True) -> None:
         """Register ``factory(container)`` under a name or a type."""
@@ -75,11 +71,10 @@ class Container:
             if key in self._instances:
                 return self._instances[key]
             registration = self._lookup(key)
-            if not registration.singleton:
-                return self._track(registration.factory(self))
             # RLock: a factory may ask for its own dependencies while we hold it.
             instance = self._track(registration.factory(self))
-            self._instances[key] = instance
+            if registration.singleton:
+                self._instances[key] = instance
             return instance
 
     def __contains__(self, key: object) -> bool:
@@ -105,7 +100,6 @@ class Container:
         with self._lock:
             created, self._created = self._created, []
             self._instances.clear()
-            self._closed = True
         errors: list[BaseException] = []
         for service in reversed(created):
             close = getattr(service, "close", None)

@@ -108,6 +108,8 @@ class MissingConfigError(ConfigError, KeyError):
     """A required configuration key is absent.
 
     Also a ``KeyError`` so that ``except KeyError`` in v2.1-era code still works.
+    ``str()`` stays HelpfulError's: it precedes ``KeyError`` in the MRO (the same
+    holds for every HelpfulError that also derives from a built-in exception).
     """
 
     def __init__(
@@ -130,9 +132,6 @@ class MissingConfigError(ConfigError, KeyError):
         self.source = source
         self.found_prefix = found_prefix
         self.suggestions = tuple(suggestions)
-
-    def __str__(self) -> str:  # KeyError would otherwise repr() the message
-        return HelpfulError.__str__(self)
 
 
 @dataclass(slots=True, frozen=True)
@@ -209,9 +208,6 @@ class DependencyMissingError(HelpfulError, ImportError):
         )
         self.module = module
         self.pip_line = pip_line
-
-    def __str__(self) -> str:
-        return HelpfulError.__str__(self)
 
 
 # --- API ---------------------------------------------------------------------

@@ -268,25 +268,22 @@ def _rest_client_factory(container: Container) -> Any:
     from txo.http import create_rest_api
 
     config = container.get(ConfigProxy)
-    return create_rest_api(config, **_http_services(container))
+    return create_rest_api(config, pool=container.get(SESSION_POOL), **_auth_services(container))
 
 
 def _acquire_token(container: Container) -> str:
     """A bearer token for scripts that declared ``require_token`` (pre-issued wins)."""
     from txo.http.factory import acquire_token
 
-    services = _http_services(container)
-    del services["pool"]
-    return acquire_token(container.get(ConfigProxy), **services)
+    return acquire_token(container.get(ConfigProxy), **_auth_services(container))
 
 
-def _http_services(container: Container) -> dict[str, Any]:
-    """The shared HTTP pieces: one pool and one token cache per script run."""
+def _auth_services(container: Container) -> dict[str, Any]:
+    """Shared by token acquisition and the REST client: one token cache per script run."""
     from txo.log import SecretRegistry
 
     services: dict[str, Any] = {
         "secrets": container.get(SecretRegistry),
-        "pool": container.get(SESSION_POOL),
         "token_cache": container.get(TOKEN_CACHE),
     }
     if HTTP_TRANSPORT in container:

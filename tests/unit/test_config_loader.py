@@ -128,9 +128,23 @@ def test_unsafe_names_are_rejected(tmp_path: Path, org: str) -> None:
 def test_validator_is_compiled_once_and_reused(tmp_path: Path) -> None:
     loader = ConfigLoader(_project(tmp_path))
     loader.load("txo", "test")
-    first = loader.schema
+    first = loader._schema  # built and kept by the first load, not by reading .schema
+    assert first is not None
     loader.load("txo", "test")
     assert loader.schema is first
+
+    class Recording(ConfigSchema):
+        validated = 0
+
+        def validate(self, data: Any, source: str) -> None:
+            self.validated += 1
+            super().validate(data, source)
+
+    given = Recording.bundled()
+    reuser = ConfigLoader(ProjectPaths(tmp_path), schema=given)
+    reuser.load("txo", "test")
+    reuser.load("txo", "test")
+    assert given.validated == 2 and reuser.schema is given
 
 
 def test_bundled_schema_is_valid_draft_2020_12() -> None:

@@ -31,6 +31,7 @@ __all__ = [
     "LoadedConfig",
     "SecretSink",
     "config_filenames",
+    "read_json_object",
     "secret_key",
 ]
 
@@ -150,10 +151,8 @@ class ConfigLoader:
         if validate:
             self.schema.validate(data, str(main_file))
         secrets_file = self._paths.path(Dir.CONFIG, secrets_name)
-        injected: tuple[str, ...] = ()
-        if include_secrets and secrets_file.is_file():
-            injected = self._inject_secrets(data, secrets_file)
         present = secrets_file if include_secrets and secrets_file.is_file() else None
+        injected = () if present is None else self._inject_secrets(data, present)
         return LoadedConfig(ConfigProxy(data, str(main_file)), main_file, present, injected)
 
     def _missing_config_fix(self, main_name: str) -> str:
@@ -178,8 +177,9 @@ class ConfigLoader:
                 )
             if isinstance(value, str) and self._secrets is not None:
                 self._secrets.add(value)
-            data[secret_key(name)] = value
-            keys.append(secret_key(name))
+            key = secret_key(name)
+            data[key] = value
+            keys.append(key)
         return tuple(keys)
 
 

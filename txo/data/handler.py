@@ -44,9 +44,6 @@ class DataFileNotFoundError(FileOperationError, FileNotFoundError):
         self.strerror = "No such file or directory"
         self.filename = str(path)
 
-    def __str__(self) -> str:  # OSError would otherwise format errno/filename
-        return FileOperationError.__str__(self)
-
 
 def _category_member(path: Path) -> str:
     """The ``Dir`` member whose folder holds ``path`` (for the example), else DATA."""

@@ -4,9 +4,9 @@ How :meth:`Redactor.redact` decides, cheapest step first:
 
 1. **Registered secrets** (values from the secrets file, every OAuth token)
    are replaced by ``[REDACTED]``: exact, case-sensitive, longest first.
-   With up to 16 values a miss costs a few ``in`` checks; the compiled
-   alternation runs only on a hit (or always, for more values).  It is
-   rebuilt only when the registry's ``version`` changes.
+   With up to 4 values (``_Secrets._SCAN_LIMIT``) a miss costs a few ``in``
+   checks; the compiled prefix-trie regex runs only on a hit (or always, for
+   more values).  It is rebuilt only when the registry's ``version`` changes.
 2. **Gate.**  Every rule names *triggers*: lowercase literals of which each
    match contains at least one (``"bearer"``, ``"key="``, ``'secret"'``; a
    ``#`` stands for any digit, so the credit-card rule triggers on

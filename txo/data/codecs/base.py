@@ -27,6 +27,7 @@ __all__ = [
     "YAML_PIP_LINE",
     "Codec",
     "ImportModule",
+    "NoOptions",
     "OptionValueError",
     "Writer",
     "bytes_writer",
@@ -39,6 +40,7 @@ __all__ = [
     "parse_options",
     "require_module",
     "undecodable",
+    "unencodable",
     "wrong_type",
 ]
 
@@ -79,6 +81,11 @@ class Codec(Protocol):
     def load(self, source: Path, **options: Any) -> Any:
         """Read ``source`` and return its value."""
         ...
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class NoOptions:
+    """The options of an operation that takes none."""
 
 
 class OptionValueError(ValueError):
@@ -179,14 +186,18 @@ def encode_text(text: str, encoding: str, target: Path) -> bytes:
     try:
         return text.encode(encoding)
     except UnicodeEncodeError as exc:
-        raise ValidationError(
-            f"Cannot encode the data for {target} as {encoding}: {exc.reason} "
-            f"at character {exc.start}.",
-            "Use an encoding that has these characters (utf-8, the default, has all but lone "
-            "surrogates), or remove them from the data.",
-            f"data.save(value, Dir.OUTPUT, '{target.name}', encoding='utf-8')",
-            field="data",
-        ) from None
+        raise unencodable(target, encoding, f"{exc.reason} at character {exc.start}") from None
+
+
+def unencodable(target: Path, encoding: str, detail: str, value: str = "value") -> ValidationError:
+    """The error for data holding characters ``encoding`` lacks (``value``: the example's arg)."""
+    return ValidationError(
+        f"Cannot encode the data for {target} as {encoding}: {detail}.",
+        "Use an encoding that has these characters (utf-8, the default, has all but lone "
+        "surrogates), or remove them from the data.",
+        f"data.save({value}, Dir.OUTPUT, '{target.name}', encoding='utf-8')",
+        field="data",
+    )
 
 
 def decode_text(raw: bytes, encoding: str, source: Path) -> str:

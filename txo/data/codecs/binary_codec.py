@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from txo.data.codecs.base import Writer, bytes_writer, parse_options, wrong_type
+from txo.data.codecs.base import NoOptions, Writer, bytes_writer, parse_options, wrong_type
 
 __all__ = ["BYTES_LIKE", "BinaryCodec"]
 
 BYTES_LIKE = ("bytes", "bytearray", "memoryview")
-
-
-@dataclass(frozen=True, slots=True)
-class _NoOptions:
-    """Binary files take no options."""
 
 
 class BinaryCodec:
@@ -26,7 +20,7 @@ class BinaryCodec:
 
     def encoder(self, obj: Any, target: Path, **options: Any) -> Writer:
         """Only bytes-like values; nothing is pickled for you."""
-        parse_options(_NoOptions, options, codec=self.name, operation="save", target=target)
+        parse_options(NoOptions, options, codec=self.name, operation="save", target=target)
         if not isinstance(obj, bytes | bytearray | memoryview):
             raise wrong_type(
                 obj,
@@ -39,5 +33,5 @@ class BinaryCodec:
 
     def load(self, source: Path, **options: Any) -> bytes:
         """The file's bytes."""
-        parse_options(_NoOptions, options, codec=self.name, operation="load", target=source)
+        parse_options(NoOptions, options, codec=self.name, operation="load", target=source)
         return source.read_bytes()

@@ -31,6 +31,7 @@ from txo.data.codecs.base import (
     parse_options,
     require_module,
     undecodable,
+    unencodable,
     wrong_type,
 )
 from txo.errors import ValidationError
@@ -177,13 +178,7 @@ def _text_stream(stream: BinaryIO, encoding: str, target: Path) -> Iterator[io.T
         yield text
         text.flush()
     except UnicodeEncodeError as exc:
-        raise ValidationError(
-            f"Cannot encode the data for {target} as {encoding}: {exc.reason}.",
-            "Use an encoding that has these characters (utf-8, the default, has all but lone "
-            "surrogates), or remove them from the data.",
-            f"data.save(rows, Dir.OUTPUT, '{target.name}', encoding='utf-8')",
-            field="data",
-        ) from exc
+        raise unencodable(target, encoding, exc.reason, "rows") from exc
     finally:
         text.detach()
 

@@ -91,7 +91,7 @@ class ExcelCodec:
         pd = self._require("pandas")
         self._require("openpyxl")
         frame = obj if hasattr(obj, "to_excel") else pd.DataFrame(list(obj))
-        illegal = self._illegal_character_error()
+        illegal = self._openpyxl_error("IllegalCharacterError")
 
         def write(stream: BinaryIO) -> None:
             try:
@@ -127,7 +127,7 @@ class ExcelCodec:
                 keep_default_na=False,
                 na_values=[""],
             )
-        except (zipfile.BadZipFile, self._invalid_file_error()) as exc:
+        except (zipfile.BadZipFile, self._openpyxl_error("InvalidFileException")) as exc:
             raise _not_excel(source, exc) from None
         except ValueError as exc:
             raise _bad_read(source, exc, opts) from None
@@ -149,14 +149,9 @@ class ExcelCodec:
             self._import_module, module, pip_line=EXCEL_PIP_LINE, feature=_FEATURE
         )
 
-    def _illegal_character_error(self) -> type[Exception]:
-        exceptions = self._require("openpyxl.utils.exceptions")
-        error: type[Exception] = exceptions.IllegalCharacterError
-        return error
-
-    def _invalid_file_error(self) -> type[Exception]:
-        exceptions = self._require("openpyxl.utils.exceptions")
-        error: type[Exception] = exceptions.InvalidFileException
+    def _openpyxl_error(self, name: str) -> type[Exception]:
+        """An exception class of ``openpyxl.utils.exceptions``."""
+        error: type[Exception] = getattr(self._require("openpyxl.utils.exceptions"), name)
         return error
 
 

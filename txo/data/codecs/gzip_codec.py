@@ -22,6 +22,7 @@ from txo.data.codecs.base import (
     parse_options,
     wrong_type,
 )
+from txo.data.codecs.binary_codec import BYTES_LIKE
 from txo.errors import ValidationError
 
 __all__ = ["GzipCodec", "GzipLoadOptions", "GzipSaveOptions"]
@@ -93,7 +94,7 @@ class GzipCodec:
                 obj,
                 target,
                 self.name,
-                ("str", "bytes", "bytearray", "memoryview"),
+                ("str", *BYTES_LIKE),
                 f"data.save(b'payload', Dir.OUTPUT, '{target.name}')",
             )
 

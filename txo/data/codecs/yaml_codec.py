@@ -15,6 +15,7 @@ from typing import Any, BinaryIO
 from txo.data.codecs.base import (
     YAML_PIP_LINE,
     ImportModule,
+    NoOptions,
     Writer,
     bytes_writer,
     check_encoding,
@@ -46,11 +47,6 @@ class YamlSaveOptions:
         check_encoding("encoding", self.encoding)
 
 
-@dataclass(frozen=True, slots=True)
-class _NoOptions:
-    """YAML load takes no options (PyYAML detects UTF-8/16 itself)."""
-
-
 class YamlCodec:
     """``.yaml`` and ``.yml`` files."""
 
@@ -80,8 +76,9 @@ class YamlCodec:
         return _dump_writer(yaml, obj, opts, target)
 
     def load(self, source: Path, **options: Any) -> Any:
-        """``safe_load`` of the file; an empty file gives ``None``."""
-        parse_options(_NoOptions, options, codec=self.name, operation="load", target=source)
+        """``safe_load`` of the file; an empty file gives ``None`` (no options: PyYAML detects
+        UTF-8/16 itself)."""
+        parse_options(NoOptions, options, codec=self.name, operation="load", target=source)
         yaml = self._yaml()
         return self._parse(yaml, source.read_bytes(), source)
 
