@@ -14,10 +14,8 @@ import httpx
 import pytest
 
 from txo.testing.clock import FakeClock
-from txo.testing.fake_bc import FakeBusinessCentral
+from txo.testing.fake_bc import DEFAULT_SCOPE, FakeBusinessCentral
 from txo.testing.server import LoopbackServer
-
-SCOPE = "https://api.businesscentral.dynamics.com/.default"
 
 
 @dataclass
@@ -36,7 +34,7 @@ class Bc:
                 "grant_type": "client_credentials",
                 "client_id": self.fake.client_id,
                 "client_secret": self.fake.client_secret,
-                "scope": SCOPE,
+                "scope": DEFAULT_SCOPE,
             },
         )
         assert response.status_code == 200, response.text
@@ -268,7 +266,11 @@ class TestBothWays:
     def test_token_endpoint_validates_credentials(self, connect: Any) -> None:
         bc = connect()
         url = bc.fake.token_url(bc.token_base)
-        form = {"grant_type": "client_credentials", "client_id": bc.fake.client_id, "scope": SCOPE}
+        form = {
+            "grant_type": "client_credentials",
+            "client_id": bc.fake.client_id,
+            "scope": DEFAULT_SCOPE,
+        }
         bad_secret = bc.client.post(url, data={**form, "client_secret": "nope"})
         assert bad_secret.status_code == 401
         assert bad_secret.json()["error"] == "invalid_client"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
@@ -26,11 +25,9 @@ from txo.testing.server import LoopbackServer
 pytestmark = pytest.mark.loopback
 
 
-def loopback_config(server: LoopbackServer, **behavior: Any) -> ConfigProxy:
+def loopback_config(server: LoopbackServer) -> ConfigProxy:
     data = default_config(api_base_url=server.url)
     data["global"]["oauth-authority"] = server.url
-    for section, values in behavior.items():
-        data["script-behavior"][section.replace("_", "-")].update(values)
     data["_client_secret"] = "fake-client-secret-value"
     return ConfigProxy(data, "config/txo-loopback-config.json")
 

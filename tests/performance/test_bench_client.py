@@ -14,36 +14,13 @@ from typing import Any
 
 import httpx
 
-from txo.http import BreakerRegistry, RestClient, RetryPolicy, TokenBucket
-from txo.http.auth import ClientCredentialsAuth, TokenCache
 from txo.http.pool import SessionPool
 from txo.testing.bench import BASELINE, GROUP_CLIENT, SUBJECT, tag
 from txo.testing.fake_bc import FakeBusinessCentral
-from txo.testing.plugin import DEFAULT_SCOPE
+from txo.testing.load import build_client
 from txo.testing.server import LoopbackServer
 
 RAW_TOKEN = "bench-raw-token-0001"
-
-
-def full_client(fake: FakeBusinessCentral, server: LoopbackServer, pool: SessionPool) -> RestClient:
-    """A RestClient with every pipeline stage switched on, as a script would build it."""
-    auth = ClientCredentialsAuth(
-        tenant_id=fake.tenant_id,
-        client_id=fake.client_id,
-        client_secret=fake.client_secret,
-        scope=DEFAULT_SCOPE,
-        cache=TokenCache(),
-        authority=server.url,
-    )
-    return RestClient(
-        fake.api_root(server.url),
-        pool=pool,
-        auth=auth,
-        retry=RetryPolicy(max_attempts=3, backoff_factor=0.01),
-        rate_limiter=TokenBucket(rate=1e9, burst=1e9),
-        breakers=BreakerRegistry(failure_threshold=5, reset_timeout=1.0),
-        timeout=10.0,
-    )
 
 
 def test_full_pipeline_get(
@@ -51,7 +28,7 @@ def test_full_pipeline_get(
 ) -> None:
     fake, server = loopback_bc
     tag(benchmark, GROUP_CLIENT, SUBJECT)
-    with SessionPool() as pool, full_client(fake, server, pool) as client:
+    with SessionPool() as pool, build_client(fake, server.url, pool=pool) as client:
         path = f"companies({fake.company_id})"
         client.get(path)  # fetch the token and open the connection outside the timing
         body = benchmark(client.get, path)

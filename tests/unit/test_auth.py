@@ -18,25 +18,14 @@ from txo.http.auth import (
     TokenKey,
     TokenSender,
 )
+from txo.log import SecretRegistry
 from txo.testing.clock import FakeClock
-from txo.testing.fake_bc import FakeBusinessCentral
-
-SCOPE = "https://api.businesscentral.dynamics.com/.default"
-
-
-class Registry:
-    """Stands in for txo.log.SecretRegistry: records every value added."""
-
-    def __init__(self) -> None:
-        self.values: set[str] = set()
-
-    def add(self, value: str) -> None:
-        self.values.add(value)
+from txo.testing.fake_bc import DEFAULT_SCOPE, FakeBusinessCentral
 
 
 @pytest.fixture
-def secrets() -> Registry:
-    return Registry()
+def secrets() -> SecretRegistry:
+    return SecretRegistry()
 
 
 @pytest.fixture
@@ -51,14 +40,14 @@ def make_auth(
     clock: FakeClock,
     *,
     cache: TokenCache | None = None,
-    secrets: Registry | None = None,
+    secrets: SecretRegistry | None = None,
     client_secret: str | None = None,
 ) -> ClientCredentialsAuth:
     return ClientCredentialsAuth(
         tenant_id=fake_bc.tenant_id,
         client_id=fake_bc.client_id,
         client_secret=client_secret or fake_bc.client_secret,
-        scope=SCOPE,
+        scope=DEFAULT_SCOPE,
         cache=cache if cache is not None else TokenCache(),
         sender=sender,
         clock=clock,
@@ -71,7 +60,7 @@ def auth(
     fake_bc: FakeBusinessCentral,
     token_client: httpx.Client,
     fake_clock: FakeClock,
-    secrets: Registry,
+    secrets: SecretRegistry,
 ) -> ClientCredentialsAuth:
     return make_auth(fake_bc, token_client, fake_clock, secrets=secrets)
 
@@ -103,7 +92,7 @@ def test_token_request_is_a_client_credentials_form_post(
         "grant_type": "client_credentials",
         "client_id": fake_bc.client_id,
         "client_secret": fake_bc.client_secret,
-        "scope": SCOPE,
+        "scope": DEFAULT_SCOPE,
     }
 
 
@@ -114,7 +103,7 @@ def test_authority_is_configurable(
         tenant_id=fake_bc.tenant_id,
         client_id=fake_bc.client_id,
         client_secret=fake_bc.client_secret,
-        scope=SCOPE,
+        scope=DEFAULT_SCOPE,
         cache=TokenCache(),
         sender=token_client,
         clock=fake_clock,
@@ -257,7 +246,7 @@ def test_unknown_tenant_reports_error_description(
         tenant_id="other-tenant",
         client_id=fake_bc.client_id,
         client_secret=fake_bc.client_secret,
-        scope=SCOPE,
+        scope=DEFAULT_SCOPE,
         cache=TokenCache(),
         sender=token_client,
         clock=fake_clock,
@@ -350,12 +339,15 @@ def test_empty_credentials_are_refused(field: str) -> None:
 
 
 def test_tokens_and_secret_are_registered_and_never_in_repr(
-    api: httpx.Client, auth: ClientCredentialsAuth, fake_bc: FakeBusinessCentral, secrets: Registry
+    api: httpx.Client,
+    auth: ClientCredentialsAuth,
+    fake_bc: FakeBusinessCentral,
+    secrets: SecretRegistry,
 ) -> None:
     api.get(fake_bc.customers_url())
     token = auth.get_token()
-    assert token.access_token in secrets.values
-    assert fake_bc.client_secret in secrets.values
+    assert token.access_token in secrets
+    assert fake_bc.client_secret in secrets
     for shown in (repr(token), repr(auth), repr(TokenCache()), str(token)):
         assert token.access_token not in shown
         assert fake_bc.client_secret not in shown
@@ -365,12 +357,12 @@ def test_tokens_and_secret_are_registered_and_never_in_repr(
 def test_auth_identity_names_tenant_client_scope_without_secret(
     auth: ClientCredentialsAuth, fake_bc: FakeBusinessCentral
 ) -> None:
-    assert auth.auth_identity == f"fake-tenant:fake-client-id:{SCOPE}"
+    assert auth.auth_identity == f"fake-tenant:fake-client-id:{DEFAULT_SCOPE}"
     assert fake_bc.client_secret not in auth.auth_identity
 
 
 def test_static_token_sets_header_registers_and_hides(
-    fake_bc: FakeBusinessCentral, fake_bc_transport: httpx.MockTransport, secrets: Registry
+    fake_bc: FakeBusinessCentral, fake_bc_transport: httpx.MockTransport, secrets: SecretRegistry
 ) -> None:
     fake_bc.accept_token("pre-issued-az-token")
     auth = StaticTokenAuth("pre-issued-az-token", secrets=secrets)
@@ -378,7 +370,7 @@ def test_static_token_sets_header_registers_and_hides(
         assert client.get(fake_bc.customers_url()).status_code == 200
         fake_bc.revoke_tokens()
         assert client.get(fake_bc.customers_url()).status_code == 401  # no refresh possible
-    assert "pre-issued-az-token" in secrets.values
+    assert "pre-issued-az-token" in secrets
     assert "pre-issued-az-token" not in repr(auth)
     assert auth.auth_identity.startswith("static:")
     assert "pre-issued" not in auth.auth_identity

@@ -20,19 +20,12 @@ from txo.http.auth import TokenCache
 from txo.http.client import RestClient
 from txo.http.factory import acquire_token, create_rest_api, read_settings
 from txo.http.pool import SessionPool
+from txo.log import SecretRegistry
 from txo.testing.clock import FakeClock
 from txo.testing.fake_bc import FakeBusinessCentral
-from txo.testing.plugin import default_config, default_secrets, write_project
+from txo.testing.plugin import build_config, default_secrets, write_project
 
 SOURCE = "config/txo-test-config.json"
-
-
-class Registry:
-    def __init__(self) -> None:
-        self.values: set[str] = set()
-
-    def add(self, value: str) -> None:
-        self.values.add(value)
 
 
 def make_config(
@@ -41,25 +34,10 @@ def make_config(
     drop: Sequence[str] = (),
     secrets: dict[str, Any] | None = None,
 ) -> ConfigProxy:
-    data = default_config()
-    _merge(data, overrides or {})
-    for dotted in drop:
-        *parents, last = dotted.split(".")
-        node = data
-        for key in parents:
-            node = node[key]
-        del node[last]
+    data = build_config(overrides=overrides, drop=drop)
     for name, value in (default_secrets() if secrets is None else secrets).items():
         data["_" + name.replace("-", "_")] = value
     return ConfigProxy(data, SOURCE)
-
-
-def _merge(target: dict[str, Any], changes: dict[str, Any]) -> None:
-    for key, value in changes.items():
-        if isinstance(value, dict) and isinstance(target[key], dict):
-            _merge(target[key], value)
-        else:
-            target[key] = value
 
 
 def api(
@@ -77,7 +55,7 @@ def api(
 def test_builds_an_authenticated_client_from_config(
     fake_bc: FakeBusinessCentral, fake_clock: FakeClock
 ) -> None:
-    registry = Registry()
+    registry = SecretRegistry()
     with api(make_config(), fake_bc, fake_clock, secrets=registry) as client:
         body = client.get(f"api/v2.0/companies({fake_bc.company_id})/customers")
         assert len(body["value"]) == 5
@@ -87,8 +65,8 @@ def test_builds_an_authenticated_client_from_config(
     token = fake_bc.requests[0]
     assert token.url == "https://login.microsoftonline.com/fake-tenant/oauth2/v2.0/token"
     issued = fake_bc.api_requests[0].headers["authorization"].removeprefix("Bearer ")
-    assert issued in registry.values
-    assert fake_bc.client_secret in registry.values
+    assert issued in registry
+    assert fake_bc.client_secret in registry
 
 
 def test_settings_follow_v21_semantics() -> None:
@@ -183,13 +161,13 @@ def test_missing_client_secret_names_the_secrets_file() -> None:
 def test_pre_issued_az_token_wins(fake_bc: FakeBusinessCentral, fake_clock: FakeClock) -> None:
     fake_bc.accept_token("pre-issued-az-token-1")
     secrets = {**default_secrets(), "az-token": "pre-issued-az-token-1"}
-    registry = Registry()
+    registry = SecretRegistry()
     with api(make_config(secrets=secrets), fake_bc, fake_clock, secrets=registry) as client:
         client.get("api/v2.0/companies")
         assert client.auth_identity.startswith("static:")
     assert fake_bc.token_requests == 0
     assert fake_bc.api_requests[0].headers["authorization"] == "Bearer pre-issued-az-token-1"
-    assert "pre-issued-az-token-1" in registry.values
+    assert "pre-issued-az-token-1" in registry
 
 
 def test_public_api_without_auth(fake_bc: FakeBusinessCentral, fake_clock: FakeClock) -> None:

@@ -131,9 +131,14 @@ def test_one_pause_blocks_every_thread_until_the_deadline() -> None:
     clock = FakeClock()
     gate = HostCooldown(clock)
     deadline = gate.pause("h", 12.0)
+
+    def wait_then_look(_: int) -> float:
+        gate.wait("h")
+        return clock.monotonic()
+
     with ThreadPoolExecutor(8) as pool:
-        list(pool.map(lambda _: gate.wait("h"), range(8)))
-    assert clock.monotonic() >= deadline
+        released_at = list(pool.map(wait_then_look, range(8)))
+    assert all(t >= deadline for t in released_at)  # no thread got through early
     assert clock.sleeps and clock.sleeps[0] == 12.0
 
 

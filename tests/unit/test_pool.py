@@ -129,7 +129,14 @@ def test_rejects_non_positive_size() -> None:
 
 
 def test_repr_shows_counters() -> None:
-    assert "max_size=5" in repr(SessionPool(5))
+    made: list[CountingClient] = []
+    with SessionPool(5) as pool:
+        for _ in range(2):
+            with pool.lease(key(1), maker(made)):
+                pass
+        assert repr(pool) == (
+            "SessionPool(max_size=5, size=1, hits=1, misses=1, evictions=0, open=1)"
+        )
 
 
 def test_eight_threads_many_distinct_keys_stay_bounded() -> None:

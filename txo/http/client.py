@@ -359,24 +359,29 @@ class RestClient:
         status, retry_after = self._status_and_retry_after(outcome)
         failure = transport_failure(outcome.error) if outcome.error is not None else None
         if outcome.error is not None and failure is None:
-            raise self._give_up(call, outcome, None) from outcome.error
+            raise self._give_up(call, outcome, None, retry_after) from outcome.error
         try:
             policy = policy.increment(
                 call.method, str(call.url), rng=self._rng, status=status, failure=failure,
                 retry_after=retry_after, elapsed=self._clock.monotonic() - started,
             )  # fmt: skip
         except RetryExhausted as stop:
-            raise self._give_up(call, outcome, stop) from outcome.error
+            raise self._give_up(call, outcome, stop, retry_after) from outcome.error
         if retry_after is not None and status in _COOLDOWN_STATUSES:
             self._cooldown.pause(call.origin, retry_after)
         _log_retry(call, policy, status, outcome.error)
         return policy
 
-    def _give_up(self, call: _Call, outcome: _Outcome, stop: RetryExhausted | None) -> ApiError:
+    def _give_up(
+        self,
+        call: _Call,
+        outcome: _Outcome,
+        stop: RetryExhausted | None,
+        retry_after: float | None,
+    ) -> ApiError:
         attempts = stop.policy.attempt if stop is not None else None
         note = _note(call, outcome, stop)
         if outcome.response is not None:
-            _, retry_after = self._status_and_retry_after(outcome)
             too_long = stop is not None and stop.reason is GiveUpReason.RETRY_AFTER_TOO_LONG
             return error_for_response(
                 outcome.response, note=note, attempts=attempts,

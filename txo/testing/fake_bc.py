@@ -35,6 +35,7 @@ from txo.clock import Clock, SystemClock
 
 __all__ = [
     "DEFAULT_API_ROOT",
+    "DEFAULT_SCOPE",
     "DEFAULT_TOKEN_ROOT",
     "MAX_TIMEOUT_DELAY",
     "FakeBusinessCentral",
@@ -45,6 +46,8 @@ __all__ = [
 
 DEFAULT_API_ROOT = "https://api.businesscentral.dynamics.com/v2.0/fake-tenant/production"
 DEFAULT_TOKEN_ROOT = "https://login.microsoftonline.com"
+DEFAULT_SCOPE = "https://api.businesscentral.dynamics.com/.default"
+"""The OAuth scope a client credentials request for the BC API asks for."""
 MAX_TIMEOUT_DELAY = 10.0
 """Upper bound (seconds) on how long a simulated timeout may hold a real connection."""
 
@@ -178,6 +181,7 @@ class FakeBusinessCentral:
         self._customers: dict[str, dict[str, dict[str, Any]]] = {}
         self._operations: dict[str, _Operation] = {}
         self._counters = {"token_requests": 0, "tokens": 0, "requests": 0, "ops": 0}
+        self._handlers = self._handler_table()
         self.company_id = self.add_company(company_name)
         for n in range(customers):
             self.add_customer(self.company_id, displayName=f"Customer {n + 1:03d}")
@@ -313,9 +317,10 @@ class FakeBusinessCentral:
     def handle(self, request: httpx.Request) -> httpx.Response:
         """Answer one request; safe to call from many threads at once."""
         request.read()
-        kind: Kind = "token" if _TOKEN_PATH.match(request.url.path) else "api"
+        token = _TOKEN_PATH.match(request.url.path)
+        kind: Kind = "api" if token is None else "token"
         try:
-            response = self._fault_response(request, kind) or self._route(request, kind)
+            response = self._fault_response(request, kind) or self._route(request, token)
         except SimulatedTimeout:
             self._record(request, kind, 0)
             raise
@@ -355,11 +360,9 @@ class FakeBusinessCentral:
             code, message = "Internal_ServerError", f"Simulated failure (HTTP {fault.status})."
         return _odata_error(fault.status, code, message, headers)
 
-    def _route(self, request: httpx.Request, kind: Kind) -> httpx.Response:
-        if kind == "token":
-            match = _TOKEN_PATH.match(request.url.path)
-            assert match is not None
-            return self._token_endpoint(request, match["tenant"])
+    def _route(self, request: httpx.Request, token: re.Match[str] | None) -> httpx.Response:
+        if token is not None:
+            return self._token_endpoint(request, token["tenant"])
         api = _API_PATH.match(request.url.path)
         if api is None:
             return _odata_error(404, "BadRequest_NotFound", f"No resource at {request.url.path}.")
@@ -379,7 +382,7 @@ class FakeBusinessCentral:
             groups = m.groupdict()
             ids = (groups.get(k) or "" for k in ("cid", "id", "op"))
             ctx = _Ctx(request, *origin, *ids)
-            handler = self._handlers().get((name, request.method))
+            handler = self._handlers.get((name, request.method))
             if handler is None:
                 return _odata_error(
                     405,
@@ -390,7 +393,7 @@ class FakeBusinessCentral:
                 return handler(ctx)
         return _odata_error(404, "BadRequest_NotFound", f"No resource at '{rest}'.")
 
-    def _handlers(self) -> dict[tuple[str, str], Callable[[_Ctx], httpx.Response]]:
+    def _handler_table(self) -> dict[tuple[str, str], Callable[[_Ctx], httpx.Response]]:
         return {
             ("companies", "GET"): self._list_companies,
             ("company", "GET"): self._get_company,

@@ -47,12 +47,11 @@ from txo.http import BreakerRegistry, HostCooldown, RestClient, RetryPolicy, Tok
 from txo.http.auth import ClientCredentialsAuth, TokenCache
 from txo.http.pool import SessionPool
 from txo.http.ratelimit import RateLimiter
-from txo.testing.fake_bc import FakeBusinessCentral
+from txo.testing.fake_bc import DEFAULT_SCOPE, FakeBusinessCentral
 from txo.testing.server import LoopbackServer
 
 __all__ = ["LoadResult", "LoadSettings", "build_client", "format_table", "main", "run_load"]
 
-SCOPE = "https://api.businesscentral.dynamics.com/.default"
 _BAR_WIDTH = 30
 _MIN_BREAKER_WAIT = 0.01  # half-open with a trial call in flight: retry_at is "now"
 _MAX_BREAKER_WAIT = 1.0
@@ -122,7 +121,7 @@ def build_client(
         tenant_id=fake.tenant_id,
         client_id=fake.client_id,
         client_secret=fake.client_secret,
-        scope=SCOPE,
+        scope=DEFAULT_SCOPE,
         cache=TokenCache(),
         authority=server_url,
     )

@@ -29,7 +29,7 @@ import httpx
 import pytest
 
 from txo.testing.clock import FakeClock
-from txo.testing.fake_bc import DEFAULT_API_ROOT, FakeBusinessCentral
+from txo.testing.fake_bc import DEFAULT_API_ROOT, DEFAULT_SCOPE, FakeBusinessCentral
 from txo.testing.server import LoopbackServer
 
 if TYPE_CHECKING:
@@ -39,12 +39,11 @@ __all__ = [
     "DEFAULT_SCOPE",
     "MakeProject",
     "TxoProject",
+    "build_config",
     "default_config",
     "default_secrets",
     "write_project",
 ]
-
-DEFAULT_SCOPE = "https://api.businesscentral.dynamics.com/.default"
 
 
 @pytest.fixture
@@ -164,6 +163,21 @@ class TxoProject:
         return [self.org_id, self.env_type, *extra]
 
 
+def build_config(
+    *,
+    config: Mapping[str, Any] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    drop: Sequence[str] = (),
+) -> dict[str, Any]:
+    """A config dict: ``config`` (default: :func:`default_config`, copied), with
+    ``overrides`` deep-merged in and the dotted key paths in ``drop`` removed."""
+    data = copy.deepcopy(dict(config)) if config is not None else default_config()
+    _deep_merge(data, overrides or {})
+    for dotted in drop:
+        _drop(data, dotted.split("."))
+    return data
+
+
 def write_project(
     root: Path,
     org_id: str = "txo",
@@ -181,10 +195,7 @@ def write_project(
     it; ``drop`` removes dotted key paths (``"script-behavior.jitter.min-factor"``);
     ``secrets`` replaces the default secrets; ``write_secrets=False`` omits the file.
     """
-    data = copy.deepcopy(dict(config)) if config is not None else default_config()
-    _deep_merge(data, overrides or {})
-    for dotted in drop:
-        _drop(data, dotted.split("."))
+    data = build_config(config=config, overrides=overrides, drop=drop)
     secret_data = dict(secrets) if secrets is not None else default_secrets()
     project = TxoProject(root, org_id, env_type, data, secret_data if write_secrets else None)
     project.config_dir.mkdir(parents=True, exist_ok=True)
