@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -157,8 +158,14 @@ def test_path_housekeeping(project: Path, clock: FakeClock) -> None:
     backups = [path_helpers.ensure_file_backup("output", "a.txt", max_backups=1) for _ in range(2)]
     assert all(b is not None and "_backup_" in b.name for b in backups)
     assert path_helpers.ensure_file_backup("output", "missing.txt") is None
-    clock.advance(40 * 86400)
+    old = project / "output" / "old.txt"
+    old.write_text("x")
+    os.utime(old, (clock.time() - 31 * 86400,) * 2)  # mtimes are compared with the compat clock
     assert path_helpers.cleanup_old_files("output", days=30, pattern="*.none") == []
+    assert path_helpers.cleanup_old_files("output", days=30, dry_run=True) == [old]
+    assert old.exists()
+    assert path_helpers.cleanup_old_files("output", days=30) == [old]
+    assert not old.exists() and (project / "output" / "a.txt").exists()
 
 
 # --- api_common and rate_limit_manager (bugs 5, 6) -------------------------------------------
@@ -268,3 +275,17 @@ def test_logging_redacts_without_breaking_args(project: Path) -> None:  # bugs 7
     assert "plain-text-secret-99" not in text and "tok-abcdef-123456" not in text
     record = logging.LogRecord("TxoApp", logging.INFO, __file__, 1, "n=%d %s", (5, {"a": 1}), None)
     assert log.token_filter.filter(record) and record.getMessage() == "n=5 {'a': 1}"
+
+
+def test_invalid_redaction_file_falls_back_to_txo_defaults(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "config" / "log-redaction-patterns.json").write_text('{"redaction-patterns": 5}')
+    log = setup_logger()  # v2.1 exited here; the compat layer reports and continues
+    assert "CRITICAL CONFIGURATION ERROR" in capsys.readouterr().err
+    assert log.token_filter.redactor is log._setup.redactor
+    _state.secrets().add("tok-fallback-7654321")
+    record = logging.LogRecord(
+        "TxoApp", logging.INFO, __file__, 1, "t=%s", ("tok-fallback-7654321",), None
+    )
+    assert log.token_filter.filter(record) and "tok-fallback-7654321" not in record.getMessage()

@@ -141,6 +141,7 @@ def test_factory_reads_v21_keys_and_caches(base: str) -> None:
     assert api_factory.get_batch_config(config) == {"read-batch-size": 3}
     assert retry_rest_call(api.get, f"{base}/companies", timeout=3)["value"]
     api_factory.clear_api_cache()
+    assert api_factory.create_rest_api(config, use_cache=True) is not api
     with pytest.raises(KeyError):
         api_factory.create_rest_api({"_org_id": "o", "_env_type": "e"})
     with api_factory.ApiManager(config) as manager:

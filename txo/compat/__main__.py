@@ -31,10 +31,9 @@ USAGE = "usage: python -m txo.compat SCRIPT.py [ARGS ...]"
 
 def find_script_root(script: Path, environ: dict[str, str] | None = None) -> Path:
     """``$PROJECT_ROOT``, else the nearest ancestor of ``script`` with config/, else its folder."""
-    env = dict(os.environ) if environ is None else environ
-    explicit = env[_state.V21_ROOT_ENV_VAR] if _state.V21_ROOT_ENV_VAR in env else ""  # noqa: SIM401
-    if explicit:
-        return Path(explicit).resolve()
+    explicit = _state.explicit_root(os.environ if environ is None else environ)
+    if explicit is not None:
+        return explicit
     for folder in script.resolve().parents:
         if (folder / "config").is_dir():
             return folder

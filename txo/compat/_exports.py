@@ -11,29 +11,32 @@ the compat layer imports ``_impl`` directly and never warns.
 from __future__ import annotations
 
 from importlib import import_module
+from types import MappingProxyType
 from typing import Any
 
-from txo.compat.registry import SHIMS, names_in
+from txo.compat.registry import SHIMS, names_in, v21_module
 from txo.compat.warnings import warn_deprecated
 
 __all__ = ["dotted_name", "implementation", "public_names", "resolve"]
 
 _IMPL = "txo.compat.v21._impl"
 #: Where the package's own re-exports (``from utils import X``) live.
-_PACKAGE_SOURCES = {
-    "__version__": "package",
-    "setup_logger": "logger",
-    "parse_args_and_load_config": "script_runner",
-    "TxoDataHandler": "load_n_save",
-    "create_rest_api": "api_factory",
-    "HelpfulError": "exceptions",
-    "ApiOperationError": "exceptions",
-}
+_PACKAGE_SOURCES = MappingProxyType(
+    {
+        "__version__": "package",
+        "setup_logger": "logger",
+        "parse_args_and_load_config": "script_runner",
+        "TxoDataHandler": "load_n_save",
+        "create_rest_api": "api_factory",
+        "HelpfulError": "exceptions",
+        "ApiOperationError": "exceptions",
+    }
+)
 
 
 def dotted_name(module: str, name: str) -> str:
     """``("logger", "setup_logger")`` → ``"utils.logger.setup_logger"``."""
-    return f"utils.{module}.{name}" if module else f"utils.{name}"
+    return f"{v21_module(module)}.{name}"
 
 
 def public_names(module: str) -> list[str]:
@@ -55,7 +58,6 @@ def resolve(module: str, name: str) -> Any:
     """Module ``__getattr__``: warn at the caller's line, then return the shim."""
     dotted = dotted_name(module, name)
     if dotted not in SHIMS:
-        where = f"utils.{module}" if module else "utils"
-        raise AttributeError(f"module {where!r} has no attribute {name!r}")
+        raise AttributeError(f"module {v21_module(module)!r} has no attribute {name!r}")
     warn_deprecated(dotted)
     return implementation(module, name)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ __all__ = [
     "V21_ROOT_ENV_VAR",
     "clock",
     "default_container",
+    "explicit_root",
     "project_root",
     "reset_default_container",
     "secrets",
@@ -142,13 +144,19 @@ def _build() -> Container:
 def discover_root(environ: dict[str, str] | None = None, cwd: Path | None = None) -> Path:
     """``$PROJECT_ROOT`` (v2.1's variable), else the nearest folder with config/, else cwd."""
     env = dict(os.environ) if environ is None else environ
-    explicit = env[V21_ROOT_ENV_VAR] if V21_ROOT_ENV_VAR in env else ""  # noqa: SIM401
-    if explicit:
-        return Path(explicit).resolve()
+    explicit = explicit_root(env)
+    if explicit is not None:
+        return explicit
     try:
         return find_project_root(environ=env, cwd=cwd)
     except HelpfulError:
         return (cwd or Path.cwd()).resolve()
+
+
+def explicit_root(environ: Mapping[str, str]) -> Path | None:
+    """``$PROJECT_ROOT`` resolved, or None when it is unset or empty."""
+    value = environ[V21_ROOT_ENV_VAR] if V21_ROOT_ENV_VAR in environ else ""  # noqa: SIM401
+    return Path(value).resolve() if value else None
 
 
 class _Cache:

@@ -13,28 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-__all__ = ["DEPRECATED_NAME_CODE", "SHIMS", "V21_MODULES", "Shim", "names_in"]
+__all__ = ["DEPRECATED_NAME_CODE", "SHIMS", "V21_MODULES", "Shim", "names_in", "v21_module"]
 
 DEPRECATED_NAME_CODE = "TXO501"
 _REMOVAL = "4.0"
-
-#: The v2.1 modules, in the order v21-api.md lists them ("" is the package itself).
-V21_MODULES: tuple[str, ...] = (
-    "",
-    "path_helpers",
-    "logger",
-    "exceptions",
-    "load_n_save",
-    "config_loader",
-    "script_runner",
-    "oauth_helpers",
-    "api_common",
-    "rate_limit_manager",
-    "rest_api_helpers",
-    "api_factory",
-    "concurrency",
-    "url_helpers",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,10 +41,14 @@ class Shim:
 _Row = tuple[str, str, str]  # name, replacement, note
 
 
+def v21_module(module: str) -> str:
+    """``"logger"`` → ``"utils.logger"``; ``""`` (the package itself) → ``"utils"``."""
+    return f"utils.{module}" if module else "utils"
+
+
 def _module(module: str, rows: tuple[_Row, ...]) -> tuple[Shim, ...]:
-    prefix = f"utils.{module}." if module else "utils."
     return tuple(
-        Shim(prefix + name, replacement, DEPRECATED_NAME_CODE, _REMOVAL, note)
+        Shim(f"{v21_module(module)}.{name}", replacement, DEPRECATED_NAME_CODE, _REMOVAL, note)
         for name, replacement, note in rows
     )
 
@@ -249,6 +235,9 @@ _ROWS: tuple[tuple[str, tuple[_Row, ...]], ...] = (
     ("url_helpers", _URL_HELPERS),
 )
 
+#: The v2.1 modules, in the order v21-api.md lists them ("" is the package itself).
+V21_MODULES: tuple[str, ...] = tuple(module for module, _rows in _ROWS)
+
 
 def _build(shims: tuple[Shim, ...]) -> Mapping[str, Shim]:
     return MappingProxyType({s.v21_name: s for s in shims})
@@ -261,5 +250,5 @@ SHIMS: Mapping[str, Shim] = _build(
 
 def names_in(module: str) -> tuple[str, ...]:
     """The public names of one v2.1 module (``""`` for the package), in registry order."""
-    dotted = f"utils.{module}" if module else "utils"
+    dotted = v21_module(module)
     return tuple(s.name for s in SHIMS.values() if s.module == dotted)

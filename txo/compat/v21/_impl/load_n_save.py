@@ -119,8 +119,7 @@ def _save(directory: str, filename: str, obj: Any, **options: Any) -> Path:
         raise FileOperationError(
             exc.what_went_wrong, file_path=exc.file_path, operation="save"
         ) from exc
-    _log.info("Saved %s to %s (%d bytes)", _kind_of(filename), path, path.stat().st_size)
-    return path
+    return _logged_save(filename, path)
 
 
 def _write_with(
@@ -136,16 +135,15 @@ def _write_with(
         raise FileOperationError(
             f"Failed to save {filename}: {exc}", file_path=str(target), operation="save"
         ) from exc
-    _log.info("Saved %s to %s (%d bytes)", _kind_of(filename), target, target.stat().st_size)
-    return target
+    return _logged_save(filename, target)
 
 
-def _kind_of(filename: str) -> str:
-    return (
-        _FORMATS[Path(filename).suffix.lower()].upper()
-        if Path(filename).suffix.lower() in _FORMATS
-        else "file"
-    )
+def _logged_save(filename: str, path: Path) -> Path:
+    """v2.1's INFO line after a save ("Saved JSON to … (N bytes)"); returns ``path``."""
+    suffix = Path(filename).suffix.lower()
+    kind = _FORMATS[suffix].upper() if suffix in _FORMATS else "file"
+    _log.info("Saved %s to %s (%d bytes)", kind, path, path.stat().st_size)
+    return path
 
 
 def _pick(kwargs: Mapping[str, Any], callee: str) -> dict[str, Any]:
@@ -300,8 +298,8 @@ class TxoDataHandler:
     @staticmethod
     def load_json(directory: str, filename: str) -> Any:
         value = _load("JSON", directory, filename)
-        size = get_path(directory, filename, ensure_parent=False).stat().st_size
-        _log.info("Loaded JSON from %s (%d bytes)", get_path(directory, filename, False), size)
+        path = get_path(directory, filename, ensure_parent=False)
+        _log.info("Loaded JSON from %s (%d bytes)", path, path.stat().st_size)
         return value
 
     @staticmethod

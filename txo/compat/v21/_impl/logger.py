@@ -35,20 +35,24 @@ __all__ = ["ContextFilter", "TokenRedactionFilter", "TxoLogger", "UTCFormatter",
 LOGGER_NAME = "TxoApp"
 
 
-def _redactor() -> tuple[Redactor, Any]:
+def _redactor() -> Redactor:
     path = v3_paths().path("config", REDACTION_PATTERNS_FILE)
-    patterns = load_redaction_patterns(path if path.is_file() else None)
-    return Redactor(patterns, _state.secrets()), patterns
+    return Redactor(load_redaction_patterns(path if path.is_file() else None), _state.secrets())
 
 
 @deprecated("v2.1 shim: use txo.log.Redactor (removed in txo 4.0)", category=None)
 class TokenRedactionFilter(logging.Filter):
-    """Redacts a record's message in place (after formatting it, so ``%d`` still works)."""
+    """Redacts a record's message in place (after formatting it, so ``%d`` still works).
 
-    def __init__(self) -> None:
+    ``redactor``: TxoLogger passes its logging setup's own, so the patterns
+    are read once and an invalid patterns file falls back as the handlers do.
+    """
+
+    def __init__(self, *, redactor: Redactor | None = None) -> None:
         super().__init__()
         self.config_path = v3_paths().path("config", REDACTION_PATTERNS_FILE)
-        self.redactor, rules = _redactor()
+        self.redactor = _redactor() if redactor is None else redactor
+        rules = self.redactor.patterns
         self.patterns = [(re.compile(r.pattern, re.IGNORECASE), r.replacement) for r in rules]
         self.simple_patterns = [
             {"name": r.name, "contains": list(r.contains), "replacement": r.replacement}
@@ -90,7 +94,8 @@ class ContextFilter(logging.Filter):
 def _install() -> LoggingSetup:
     """v3 logging for the project; defaults (+ a WARNING) where v2.1 would have exited."""
     paths = v3_paths()
-    missing = [n for n in (LOGGING_CONFIG_FILE, REDACTION_PATTERNS_FILE) if not _exists(n)]
+    names = (LOGGING_CONFIG_FILE, REDACTION_PATTERNS_FILE)
+    missing = [n for n in names if not paths.path("config", n).is_file()]
     try:
         setup = setup_logging(paths, _state.secrets(), logger_name=LOGGER_NAME)
     except ConfigError as exc:
@@ -105,10 +110,6 @@ def _install() -> LoggingSetup:
             "config/%s not found: using txo's defaults (v2.1 would have exited here)", name
         )
     return setup
-
-
-def _exists(name: str) -> bool:
-    return v3_paths().path("config", name).is_file()
 
 
 @deprecated("v2.1 shim: use txo.log.setup_logging (removed in txo 4.0)", category=None)
@@ -134,14 +135,14 @@ class TxoLogger:
         self.org_id = None
         self._setup = _install()
         self.logger = self._setup.logger
-        self.token_filter = TokenRedactionFilter()
+        self.token_filter = TokenRedactionFilter(redactor=self._setup.redactor)
         return self
 
     def reload_redaction_patterns(self) -> None:
         """Re-read the redaction patterns (and logging config) and swap the handlers."""
         with self._lock:
             self._setup = _install()
-            self.token_filter = TokenRedactionFilter()
+            self.token_filter = TokenRedactionFilter(redactor=self._setup.redactor)
 
     def set_context(self, org_id: str | None = None) -> None:
         """2.1.0: remember the organisation (the log format is no longer changed)."""

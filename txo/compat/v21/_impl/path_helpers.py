@@ -12,6 +12,7 @@ import shutil
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from types import MappingProxyType
 from typing import Literal
 
 from typing_extensions import deprecated
@@ -46,7 +47,9 @@ CategoryType = Literal[
     "tmp",
     "wsdl",
 ]
-_ALIASES_210 = {"log": "logs", "file": "files", "schema": "schemas", "payload": "payloads"}
+_ALIASES_210 = MappingProxyType(
+    {"log": "logs", "file": "files", "schema": "schemas", "payload": "payloads"}
+)
 _UNITS = ("B", "KB", "MB", "GB", "TB")
 
 

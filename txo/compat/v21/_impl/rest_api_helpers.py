@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -46,13 +47,15 @@ if TYPE_CHECKING:
 __all__ = ["RestOperationResult", "SessionManager", "TxoRestAPI", "retry_rest_call"]
 
 _log = logging.getLogger("TxoApp")
-DEFAULT_TIMEOUTS: Mapping[str, float] = {
-    "rest-timeout-seconds": 60,
-    "max-retries": 5,
-    "backoff-factor": 3.0,
-    "async-max-wait": 300,
-    "async-poll-interval": 5,
-}
+DEFAULT_TIMEOUTS: Mapping[str, float] = MappingProxyType(
+    {
+        "rest-timeout-seconds": 60,
+        "max-retries": 5,
+        "backoff-factor": 3.0,
+        "async-max-wait": 300,
+        "async-poll-interval": 5,
+    }
+)
 
 
 @deprecated("v2.1 shim: use txo.http.RestClient (removed in txo 4.0)", category=None)
