@@ -30,14 +30,8 @@ from txo.migrate.scorecard import Scorecard, Status, build_scorecard, read_memor
 from txo.migrate.scorecard.cli import DEFAULT_MEMORY_REPORT
 from txo.migrate.scorecard.render import compare_table, findings_line, suppressions_line
 from txo.migrate.table import Box, Column, box_for, paint, render_table, use_color
-from txo.migrate.verify import VerifyReport, verify_corpus
-from txo.migrate.verify.render import (
-    COMPAT_NOTE,
-    migration_details,
-    migration_table,
-    run_details,
-    runs_table,
-)
+from txo.migrate.verify import DEFAULT_TIMEOUT, VerifyReport, verify_corpus
+from txo.migrate.verify.render import migration_section, runs_section
 
 __all__ = [
     "EXAMPLES",
@@ -169,21 +163,6 @@ def _scorecard_section(v3: Scorecard, legacy: Scorecard, box: Box) -> str:
     return "\n".join(lines)
 
 
-def _verify_section(report: VerifyReport, box: Box) -> str:
-    details = run_details(report.results)
-    return runs_table(report, box) + (
-        "Differences:\n" + "\n".join(details) + "\n" if details else ""
-    )
-
-
-def _migration_section(report: VerifyReport, box: Box) -> str:
-    if report.migrations is None:
-        return ""
-    details = migration_details(report.migrations)
-    text = migration_table(report.migrations, box) + COMPAT_NOTE + "\n"
-    return text + ("Not equivalent:\n" + "\n".join(details) + "\n" if details else "")
-
-
 @dataclass(frozen=True, slots=True)
 class DemoResults:
     """Everything the report shows: two scorecards, the verify report, the example runs."""
@@ -242,9 +221,9 @@ def render_report(results: DemoResults, box: Box, seconds: float) -> str:
         _heading(
             2, "Legacy scripts run unchanged under `python -m txo.compat` (expected → actual)"
         ),
-        _verify_section(r.report, box),
+        runs_section(r.report, box),
         _heading(3, "The same runs after `txo-migrate fix --unsafe-fixes` (original → migrated)"),
-        _migration_section(r.report, box),
+        "" if r.report.migrations is None else migration_section(r.report.migrations, box),
     ]
     if r.examples:
         sections += [_heading(4, "v3 examples"), _examples_section(r.examples, box)]
@@ -256,7 +235,9 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
     """Build and print the report; 1 when a claim fails (see the module docstring)."""
     parser = argparse.ArgumentParser(prog="python -m txo.migrate.demo", description=__doc__)
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="repository root")
-    parser.add_argument("--timeout", type=float, default=60.0, help="per-run timeout (s)")
+    parser.add_argument(
+        "--timeout", type=float, default=DEFAULT_TIMEOUT, help="per-run timeout (s)"
+    )
     parser.add_argument("--no-examples", action="store_true", help="skip the v3 examples")
     args = parser.parse_args(argv)
     out = stdout or sys.stdout

@@ -8,9 +8,9 @@ names below load their module on first use, so ``txo-migrate check`` does not pa
 
 from __future__ import annotations
 
-import importlib
-from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from txo.migrate._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from txo.migrate.scorecard.counting import CodeStats, SuppressionUse, measure
@@ -35,18 +35,17 @@ __all__ = [
     "read_memory_report",
 ]
 
-_HOME = MappingProxyType(
+__getattr__ = lazy_exports(
+    __name__,
     {
-        **dict.fromkeys(("CodeStats", "SuppressionUse", "measure"), "counting"),
-        **dict.fromkeys(
-            ("MemoryResult", "Metric", "Scorecard", "Status", "build_scorecard"), "metrics"
+        "counting": ("CodeStats", "SuppressionUse", "measure"),
+        "metrics": (
+            "MemoryResult",
+            "Metric",
+            "Scorecard",
+            "Status",
+            "build_scorecard",
+            "read_memory_report",
         ),
-        "read_memory_report": "metrics",
-    }
+    },
 )
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _HOME:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{_HOME[name]}"), name)

@@ -23,6 +23,7 @@ from typing import Any
 from txo.migrate.files import display_path
 from txo.migrate.options import DEFAULT_MAX_FUNCTION_LINES
 from txo.migrate.scorecard.counting import CodeStats, SuppressionUse, measure
+from txo.migrate.table import NOT_MEASURED
 from txo.migrate.verify.suite import VerifyReport
 
 __all__ = [
@@ -38,7 +39,7 @@ __all__ = [
 class Status(StrEnum):
     PASS = "PASS"
     FAIL = "FAIL"
-    NOT_MEASURED = "—"
+    NOT_MEASURED = NOT_MEASURED  # the dash `paint` colours
 
 
 @dataclass(frozen=True, slots=True)

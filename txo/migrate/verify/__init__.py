@@ -14,9 +14,9 @@ their module on first use, so ``txo-migrate check`` does not pay for them.
 
 from __future__ import annotations
 
-import importlib
-from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from txo.migrate._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from txo.migrate.verify.compare import CaseResult, Check, compare_run
@@ -54,21 +54,14 @@ __all__ = [
 #: Seconds a run may take before its process group is killed.
 DEFAULT_TIMEOUT = 60.0
 
-_HOME = MappingProxyType(
+__getattr__ = lazy_exports(
+    __name__,
     {
-        **dict.fromkeys(("CaseResult", "Check", "compare_run"), "compare"),
-        **dict.fromkeys(
-            ("Case", "Corpus", "CorpusError", "ExpectedOutput", "load_corpus"), "corpus"
-        ),
-        **dict.fromkeys(("FileFix", "MigrationResult"), "migrate"),
-        "decode": "outputs",
-        **dict.fromkeys(("ScriptRun", "run_case"), "runner"),
-        **dict.fromkeys(("VerifyReport", "verify_corpus"), "suite"),
-    }
+        "compare": ("CaseResult", "Check", "compare_run"),
+        "corpus": ("Case", "Corpus", "CorpusError", "ExpectedOutput", "load_corpus"),
+        "migrate": ("FileFix", "MigrationResult"),
+        "outputs": ("decode",),
+        "runner": ("ScriptRun", "run_case"),
+        "suite": ("VerifyReport", "verify_corpus"),
+    },
 )
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _HOME:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{_HOME[name]}"), name)

@@ -14,10 +14,12 @@ from txo.migrate.verify.suite import VerifyReport
 __all__ = [
     "COMPAT_NOTE",
     "migration_details",
+    "migration_section",
     "migration_table",
     "render_json",
     "render_text",
     "run_details",
+    "runs_section",
     "runs_table",
     "to_dict",
     "verdict",
@@ -135,6 +137,21 @@ def _tail(text: str, count: int = 3) -> list[str]:
     return [line[:100] for line in lines[-count:]]
 
 
+def _listed(title: str, details: list[str]) -> str:
+    return f"{title}:\n" + "\n".join(details) + "\n" if details else ""
+
+
+def runs_section(report: VerifyReport, box: Box = UNICODE) -> str:
+    """The runs table, then every difference from the record (the demo shows it too)."""
+    return runs_table(report, box) + _listed("Differences", run_details(report.results))
+
+
+def migration_section(migrations: tuple[MigrationResult, ...], box: Box = UNICODE) -> str:
+    """The after-fix table, the compat note, then why any migrated copy is not equivalent."""
+    text = migration_table(migrations, box) + COMPAT_NOTE + "\n"
+    return text + _listed("Not equivalent", migration_details(migrations))
+
+
 def verdict(report: VerifyReport) -> str:
     """One line: how many runs behave as recorded (and how many migrated copies are equivalent)."""
     text = (
@@ -156,20 +173,13 @@ def render_text(report: VerifyReport, box: Box = UNICODE) -> str:
     parts = [
         f"Legacy scripts in {report.corpus} under `python -m txo.compat` "
         f"(expected → actual; timeout {report.timeout:g} s per run)\n",
-        runs_table(report, box),
+        runs_section(report, box),
     ]
-    details = run_details(report.results)
-    if details:
-        parts.append("Differences:\n" + "\n".join(details) + "\n")
     if report.migrations is not None:
         parts += [
             "\nAfter `txo-migrate fix --unsafe-fixes` on a copy (original → migrated run)\n",
-            migration_table(report.migrations, box),
-            COMPAT_NOTE + "\n",
+            migration_section(report.migrations, box),
         ]
-        details = migration_details(report.migrations)
-        if details:
-            parts.append("Not equivalent:\n" + "\n".join(details) + "\n")
     mark = "PASS" if report.ok else "FAIL"
     parts.append(f"\n{mark}: {verdict(report)} in {report.duration:.1f} s.\n")
     return "".join(parts)

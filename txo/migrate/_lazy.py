@@ -1,0 +1,26 @@
+"""PEP 562 lazy exports for the kit's heavier sub-packages (``scorecard``, ``verify``).
+
+A package lists which of its modules holds each public name; the name's module is imported
+on first use, so ``txo-migrate check`` does not pay for sub-commands it does not run.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Any
+
+__all__ = ["lazy_exports"]
+
+
+def lazy_exports(package: str, homes: Mapping[str, tuple[str, ...]]) -> Callable[[str], Any]:
+    """A module ``__getattr__`` for `package`: `homes` maps a sub-module to the names it holds."""
+    where = MappingProxyType({name: module for module, names in homes.items() for name in names})
+
+    def __getattr__(name: str) -> Any:
+        if name not in where:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        return getattr(importlib.import_module(f"{package}.{where[name]}"), name)
+
+    return __getattr__
