@@ -252,3 +252,11 @@ def test_every_v21_name_exists_where_fix_moves_it() -> None:
         for shim in SHIMS.values():
             module = importlib.import_module(compat_module(shim.module))
             assert hasattr(module, shim.name), shim.v21_name
+
+
+@pytest.mark.parametrize("name", ["appConfig", "config_dict", "settings", "my_config"])
+def test_config_get_fix_uses_the_checkers_notion_of_configuration(name: str) -> None:
+    source = f'def f({name}):\n    return {name}.get("global", {{}}).get("x")\n'
+    fixed = fix_source(source, unsafe=True, select=["TXO101"]).new_source
+    assert fixed == f'def f({name}):\n    return {name}["global"]["x"]\n'
+    assert fix_source('def f(response):\n    return response.get("x")\n', unsafe=True).applied == []

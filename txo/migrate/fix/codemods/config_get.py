@@ -34,18 +34,14 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from txo.migrate.fix.codemods._helpers import dotted
 from txo.migrate.fix.codemods.base import Codemod, Edit, code_of, has_comment
+from txo.migrate.rules.txo101_config_get import is_config_name  # one decision, shared with check
 
 __all__ = ["ConfigGet", "config_like_names", "is_config_name"]
 
-_CONFIG_NAMES = frozenset({"config", "cfg", "conf", "settings"})
 _LOADERS = frozenset({"parse_args_and_load_config", "parse_custom_args_and_load_config"})
 _SOURCES = _LOADERS | {"load_config"}
 _CONTEXTS = frozenset({"ConfigContext"})
 _GET = re.compile(r"\.[\s\\]*get\b")
-
-
-def is_config_name(name: str) -> bool:
-    return name in _CONFIG_NAMES or name.endswith("_config")
 
 
 def _callee(call: cst.Call) -> str:
