@@ -31,6 +31,7 @@ class UnknownServiceError(HelpfulError, LookupError):
 class _Registration:
     factory: Factory
     singleton: bool
+    owned: bool = True  # closed by the container (False for register_value objects)
 
 
 def _name(key: ServiceKey) -> str:
@@ -49,15 +50,16 @@ class Container:
 
     def register(self, key: ServiceKey, factory: Factory, *, singleton: bool = True) -> None:
         """Register ``factory(container)`` under a name or a type."""
-        with self._lock:
-            self._registrations[key] = _Registration(factory, singleton)
-            self._instances.pop(key, None)
+        self._add(key, _Registration(factory, singleton))
 
     def register_value(self, key: ServiceKey, value: Any) -> None:
-        """Register an already-built object (not closed by the container)."""
-        self.register(key, lambda _c: value, singleton=True)
+        """Register an already-built object (never closed by the container)."""
+        self._add(key, _Registration(lambda _c: value, singleton=True, owned=False))
+
+    def _add(self, key: ServiceKey, registration: _Registration) -> None:
         with self._lock:
-            self._instances[key] = value
+            self._registrations[key] = registration
+            self._instances.pop(key, None)
 
     @overload
     def get(self, key: type[T]) -> T: ...
@@ -72,7 +74,9 @@ class Container:
                 return self._instances[key]
             registration = self._lookup(key)
             # RLock: a factory may ask for its own dependencies while we hold it.
-            instance = self._track(registration.factory(self))
+            instance = registration.factory(self)
+            if registration.owned:
+                self._created.append(instance)
             if registration.singleton:
                 self._instances[key] = instance
             return instance
@@ -126,10 +130,6 @@ class Container:
                 "container.register('rest_api', lambda c: create_rest_api(c.get('config')))",
             )
         return self._registrations[key]
-
-    def _track(self, instance: Any) -> Any:
-        self._created.append(instance)
-        return instance
 
 
 _ABSENT = object()

@@ -66,10 +66,8 @@ def test_missing_path_error_names_longest_existing_prefix(
     assert "cfg.json" in str(info.value)
 
 
-@given(CONFIGS, st.lists(KEYS, min_size=1, max_size=4), st.integers())
-def test_optional_returns_default_only_when_missing(
-    raw: dict[str, Any], path: list[str], default: int
-) -> None:
+@given(CONFIGS, st.lists(KEYS, min_size=1, max_size=4))
+def test_optional_returns_default_only_when_missing(raw: dict[str, Any], path: list[str]) -> None:
     proxy = ConfigProxy(raw, "cfg.json")
     sentinel = object()
     value = proxy.optional(*path, default=sentinel)
@@ -80,7 +78,7 @@ def test_optional_returns_default_only_when_missing(
         assert value is sentinel
 
 
-def test_test_hard_fail_on_missing_config() -> None:
+def test_hard_fail_on_missing_config() -> None:
     """The roadmap's test: a missing key fails hard, naming path, file and an example."""
     proxy = ConfigProxy({"global": {"api-base-url": "https://x"}}, "config/txo-test-config.json")
     with pytest.raises(MissingConfigError) as info:

@@ -105,3 +105,14 @@ def test_singleton_created_exactly_once_under_racing_threads(threads: int) -> No
         results = list(pool.map(worker, range(threads)))
     assert len(created) == 1
     assert all(r is created[0] for r in results)
+
+
+def test_registered_values_are_never_closed_even_when_used_after_close() -> None:
+    log: list[str] = []
+    c = Container()
+    c.register_value("external", Closable("external", log))
+    c.get("external")
+    c.close()
+    assert c.get("external").name == "external"  # still served after close
+    c.close()
+    assert log == []
