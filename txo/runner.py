@@ -42,6 +42,7 @@ __all__ += [
     "SESSION_POOL",
     "TOKEN_CACHE",
     "build_parser",
+    "call_guarded",
     "run_script",
 ]
 
@@ -175,24 +176,13 @@ class _ScriptRun:
         require_token: bool,
         configure: Callable[[Container], None] | None,
     ) -> int:
-        try:
+        def body() -> int:
             ctx = self._build_context(require_token, configure)
             main(ctx)
             ctx.logger.info("Finished: %s", self.description)
             return EXIT_OK
-        except HelpfulError as exc:
-            self._report(exc, traceback=False)
-            return EXIT_ERROR
-        except KeyboardInterrupt:
-            self._log(logging.INFO, "Script interrupted by user")
-            return EXIT_INTERRUPTED
-        except SystemExit as exc:  # a script's own exit request is honoured
-            if isinstance(exc.code, str):
-                self._log(logging.ERROR, exc.code)
-            return _code_of(exc)
-        except Exception as exc:
-            self._report(exc, traceback=True)
-            return EXIT_ERROR
+
+        return call_guarded(body, self._report, self._log)
 
     def _build_context(
         self, require_token: bool, configure: Callable[[Container], None] | None
@@ -303,6 +293,33 @@ def _token_cache_factory(_container: Container) -> Any:
     from txo.http.auth import TokenCache
 
     return TokenCache()
+
+
+def call_guarded(
+    body: Callable[[], int],
+    report: Callable[..., None],
+    log: Callable[[int, str], None],
+) -> int:
+    """Run ``body`` and turn its outcome into an exit code (the table in the module docstring).
+
+    ``report(exc, traceback=bool)`` and ``log(level, message)`` write through the
+    redacting logging; ``python -m txo.compat`` maps legacy scripts' outcomes here too.
+    """
+    try:
+        return body()
+    except HelpfulError as exc:
+        report(exc, traceback=False)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        log(logging.INFO, "Script interrupted by user")
+        return EXIT_INTERRUPTED
+    except SystemExit as exc:  # a script's own exit request is honoured
+        if isinstance(exc.code, str):
+            log(logging.ERROR, exc.code)
+        return _code_of(exc)
+    except Exception as exc:
+        report(exc, traceback=True)
+        return EXIT_ERROR
 
 
 def _code_of(exc: SystemExit) -> int:

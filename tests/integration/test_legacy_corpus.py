@@ -118,6 +118,6 @@ def test_strict_mode_turns_warnings_into_errors(tmp_path: Path) -> None:
     corpus = load_corpus(CORPUS)
     run = run_case(corpus, corpus.cases[0], tmp_path, env_extra={"TXO_WARN_V21": "error"})
     assert run.exit_code == 1
-    assert "TxoV4RemovalWarning" in run.stderr
+    assert "TxoV4RemovalWarning" in run.stdout + run.stderr  # the legacy console is stdout
     assert not run.output_dir_exists
     assert not (tmp_path / "project" / "output").exists()

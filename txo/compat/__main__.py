@@ -7,22 +7,25 @@
   repository root on the path).
 * txo's removal warnings are shown once per call site on stderr
   (``TXO_WARN_V21=error`` makes them errors); other warning filters are kept.
-* The exit code is the script's: the ``sys.exit`` code, 1 for an uncaught error
-  (with its traceback, as ``python SCRIPT.py`` would), 0 otherwise.
+* Outcomes map to exit codes exactly as in the v3 runner
+  (:func:`txo.runner.call_guarded`): the ``sys.exit`` code; 1 for an uncaught
+  error, whose redacted traceback goes to the log file and the console; a
+  ``sys.exit("message")`` is logged (redacted) and exits 1; 130 on Ctrl-C.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import runpy
 import sys
-import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
 from txo.compat import _state
 from txo.compat.hook import install_utils_alias
 from txo.compat.warnings import enable_warnings
+from txo.runner import EXIT_OK, call_guarded
 
 __all__ = ["find_script_root", "main"]
 
@@ -70,25 +73,55 @@ def _prepare(script: Path, root: Path, script_args: list[str]) -> None:
 
 
 def _run(script: Path) -> int:
-    try:
+    """Run the script; its outcome becomes an exit code exactly as in the v3 runner."""
+
+    def body() -> int:
         runpy.run_path(str(script), run_name="__main__")
-    except SystemExit as exc:
-        return _exit_code(exc)
-    except KeyboardInterrupt:
-        return 130
-    except BaseException:
-        traceback.print_exc()
-        return 1
-    return 0
+        return EXIT_OK
+
+    report = _CrashReport()
+    return call_guarded(body, report.report, report.log)
 
 
-def _exit_code(exc: SystemExit) -> int:
-    if exc.code is None:
-        return 0
-    if isinstance(exc.code, int):
-        return exc.code
-    print(exc.code, file=sys.stderr)
-    return 1
+class _CrashReport:
+    """Writes a script's failure through the compat logger: redacted, traceback in the log file.
+
+    The v2.1 logger is set up on first use, so a script that crashed before calling
+    ``setup_logger()`` still gets its traceback logged; if logging cannot start,
+    the text goes to stderr as the v3 runner does (with the secrets seen so far redacted).
+    """
+
+    def report(self, exc: BaseException, *, traceback: bool) -> None:
+        logger = self._logger()
+        if logger is None:
+            text = f"Unexpected error: {exc!r}" if traceback else str(exc)
+            print(_redacted(text), file=sys.stderr)
+        elif traceback:
+            logger.error("Unexpected error: %s", exc, exc_info=exc)
+        else:
+            logger.error("%s", exc)
+
+    def log(self, level: int, message: str) -> None:
+        logger = self._logger()
+        if logger is None:
+            print(_redacted(message), file=sys.stderr)
+        else:
+            logger.log(level, message)
+
+    @staticmethod
+    def _logger() -> logging.Logger | None:
+        from txo.compat.v21._impl.logger import setup_logger
+
+        try:
+            return setup_logger().logger
+        except Exception:  # logging could not start: the caller falls back to stderr
+            return None
+
+
+def _redacted(text: str) -> str:
+    from txo.log import Redactor, load_redaction_patterns
+
+    return Redactor(load_redaction_patterns(None), _state.secrets()).redact(text)
 
 
 def cli() -> None:  # txo: entry-point

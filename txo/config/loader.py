@@ -30,6 +30,7 @@ __all__ = [
     "ConfigSchema",
     "LoadedConfig",
     "SecretSink",
+    "check_name",
     "config_filenames",
     "read_json_object",
     "secret_key",
@@ -225,3 +226,8 @@ def _safe(value: str, what: str) -> str:
             "python my_script.py txo test",
         )
     return value
+
+
+def check_name(value: str, what: str) -> str:
+    """``value`` if it is safe inside a config file name, else a ConfigError (for txo.compat)."""
+    return _safe(value, what)

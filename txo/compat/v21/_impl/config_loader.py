@@ -33,6 +33,7 @@ from txo.compat.v21._impl.exceptions import (
     HelpfulError,
 )
 from txo.compat.v21._impl.path_helpers import v3_paths
+from txo.config.loader import check_name
 
 __all__ = ["ConfigContext", "ConfigLoader", "get_config_loader"]
 
@@ -47,6 +48,21 @@ def _schema(schema_filename: str) -> v3config.ConfigSchema:
         _log.warning("Schema %s not found; validating with txo's bundled schema", path)
         return v3config.ConfigSchema.bundled()
     return v3config.ConfigSchema(json.loads(path.read_text(encoding="utf-8")), schema_filename)
+
+
+_SECRETS_EXAMPLE = '{"client-secret": "…", "az-token": "…"}'
+
+
+class NestedSecretError(ConfigurationError, ValueError):
+    """A nested value in the secrets file (a ValueError, as v2.1 raised)."""
+
+
+def _helpful(
+    error: ConfigurationError, how_to_fix: str, example: str | None = _SECRETS_EXAMPLE
+) -> ConfigurationError:
+    """``error`` with the exact fix and example for its problem (not the generic schema hint)."""
+    error.how_to_fix, error.example = how_to_fix, example
+    return error
 
 
 def _where(json_path: str) -> str:
@@ -70,11 +86,15 @@ class ConfigLoader:
 
     @property
     def config_filename(self) -> str:
-        return f"{self.org_id}-{self.env_type}-config.json"
+        """``{org}-{env}-config.json``; a ConfigError for ids that would leave config/."""
+        return v3config.config_filenames(*self._ids())[0]
 
     @property
     def secrets_filename(self) -> str:
-        return f"{self.org_id}-{self.env_type}-config-secrets.json"
+        return v3config.config_filenames(*self._ids())[1]
+
+    def _ids(self) -> tuple[str, str]:
+        return check_name(self.org_id, "org_id"), check_name(self.env_type, "env_type")
 
     def _load_secrets(self) -> dict[str, Any]:
         """The flat secrets object, or ``{}`` when there is no secrets file (2.1.0)."""
@@ -82,11 +102,18 @@ class ConfigLoader:
         if not path.is_file():
             _log.debug("No secrets file %s; continuing without secrets", path.name)
             return {}
-        secrets = v3config.read_json_object(path, missing_fix="")
+        try:
+            secrets = v3config.read_json_object(path, missing_fix="")
+        except v3.ConfigError as exc:
+            raise _helpful(ConfigurationError(exc.what_went_wrong), exc.how_to_fix) from exc
         for key, value in secrets.items():
             if isinstance(value, dict | list):
-                raise ValueError(
-                    f"Secrets must be flat key-value pairs. Found complex value at key '{key}'"
+                raise _helpful(
+                    NestedSecretError(
+                        f"Secrets must be flat key-value pairs. Found complex value at key "
+                        f"'{key}' in config/{self.secrets_filename}"
+                    ),
+                    f"Make '{key}' a string (or number) in config/{self.secrets_filename}.",
                 )
             if isinstance(value, str):
                 _state.secrets().add(value)
@@ -149,7 +176,8 @@ class ConfigLoader:
             return v3config.read_json_object(path, missing_fix="")
         except v3.ConfigError as exc:
             _log.error("Unexpected error loading config: %s", exc.what_went_wrong)
-            raise ConfigurationError(exc.what_went_wrong) from exc
+            error = _helpful(ConfigurationError(exc.what_went_wrong), exc.how_to_fix, exc.example)
+            raise error from exc
 
     def get_config_value(self, key: str, default: Any = None) -> Any:
         """A top-level value, or ``default`` (v2.1's documented signature)."""

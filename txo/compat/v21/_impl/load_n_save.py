@@ -100,12 +100,22 @@ def _load(kind: str, directory: str, filename: str, **options: Any) -> Any:
         raise
     except v3.ValidationError as exc:
         field = exc.field if exc.field != "options" else None
-        detail = f"Invalid {kind} in {filename}: {exc.what_went_wrong}"
-        raise ValidationError(detail, field=field) from exc
+        error = ValidationError(_data_problem(kind, directory, filename, exc), field=field)
+        error.how_to_fix, error.example = exc.how_to_fix, exc.example
+        raise error from exc
     except v3.FileOperationError as exc:
         raise FileOperationError(
             exc.what_went_wrong, file_path=exc.file_path, operation="load"
         ) from exc
+
+
+def _data_problem(kind: str, directory: str, filename: str, exc: v3.HelpfulError) -> str:
+    """v2.1's ``Invalid <kind> in <file>: …`` said once, with the v3 position and reason."""
+    full = str(v3_paths().path(category_name(directory), filename))
+    detail = exc.what_went_wrong.replace(full, filename)
+    if detail.lower().startswith(f"invalid {kind.lower()} in {filename.lower()}"):
+        return detail
+    return f"Invalid {kind} in {filename}: {detail}"
 
 
 def _save(directory: str, filename: str, obj: Any, **options: Any) -> Path:

@@ -25,6 +25,8 @@ from txo.compat.v21._impl.config_loader import ConfigLoader
 from txo.compat.v21._impl.exceptions import HelpfulError
 from txo.compat.v21._impl.logger import setup_logger
 from txo.compat.v21._impl.oauth_helpers import OAuthClient
+from txo.compat.v21._impl.path_helpers import v3_paths
+from txo.config.loader import check_name
 from txo.runner import build_parser
 
 __all__ = [
@@ -73,6 +75,21 @@ def _add_argument(parser: argparse.ArgumentParser, arg: ArgumentDefinition) -> N
     parser.add_argument(name, **kwargs)
 
 
+def _missing_config(name: str) -> HelpfulError:
+    """Which file is missing, how to create it, and which configurations do exist."""
+    config_dir = v3_paths().path("config", name).parent
+    found = (
+        sorted(p.name for p in config_dir.glob("*-*-config.json")) if config_dir.is_dir() else []
+    )
+    return HelpfulError(
+        f"Configuration file not found: {config_dir / name}",
+        f"Create config/{name}: copy config/templates/org-env-config_example.json (or another "
+        "environment's config) and fill in your values, or pass the org and env of an existing "
+        "configuration.",
+        "Existing configurations: " + (", ".join(found) if found else "none in config/"),
+    )
+
+
 def _missing_oauth(config: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
     section = config["global"]
     found = {k: v21_default(section, k, None) for k in ("tenant-id", "client-id", "oauth-scope")}
@@ -98,31 +115,28 @@ class ScriptRunner:
         parser = build_parser(self.description)
         for arg in extra_args or ():
             _add_argument(parser, arg)
-        return parser.parse_args()
+        args = parser.parse_args()
+        for value, what in ((args.org_id, "org_id"), (args.env_type, "env_type")):
+            try:
+                check_name(value, what)
+            except v3.ConfigError as exc:  # a bad argument, as the v3 runner says: exit 2
+                parser.error(f"{exc.what_went_wrong} {exc.how_to_fix}")
+        return args
 
     def load_configuration(self, org_id: str, env_type: str) -> dict[str, Any]:
         """The validated config with secrets, ``_org_id`` and ``_env_type`` injected."""
         setup_logger()
         _log.info("Starting %s", self.description)
         _log.info("Configuration: %s-%s", org_id, env_type)
+        loader = ConfigLoader(org_id, env_type)
         try:
-            config = ConfigLoader(org_id, env_type).load_config(validate=True, include_secrets=True)
+            config = loader.load_config(validate=True, include_secrets=True)
         except HelpfulError:
             raise
-        except FileNotFoundError as exc:
-            raise HelpfulError(
-                f"Configuration file not found for {org_id}-{env_type}",
-                f"Create config files:\n  1. cp config/org-env-config_example.json "
-                f"config/{org_id}-{env_type}-config.json",
-                "For a simple script, the example config works as-is",
-            ) from exc
-        except Exception as exc:
-            detail = exc.what_went_wrong if isinstance(exc, v3.HelpfulError) else str(exc)
-            raise HelpfulError(
-                f"Configuration error: {detail}",
-                "Check your config file is valid JSON and matches the schema",
-                "Validate against schemas/org-env-config-schema.json",
-            ) from exc
+        except v3.FileOperationError as exc:
+            raise _missing_config(loader.config_filename) from exc
+        except v3.HelpfulError as exc:
+            raise HelpfulError(exc.what_went_wrong, exc.how_to_fix, exc.example) from exc
         config["_org_id"] = org_id
         config["_env_type"] = env_type
         return config
