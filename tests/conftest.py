@@ -4,9 +4,26 @@ Hypothesis runs without per-example deadlines: the machines are shared and
 noisy, and a deadline is a wall-clock assertion in disguise.
 """
 
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 from hypothesis import settings
+
+from txo.compat.runtime import CompatRuntime, install, reset
 
 pytest_plugins = ["txo.testing.plugin"]
 
 settings.register_profile("txo", deadline=None, print_blob=True)
 settings.load_profile("txo")
+
+
+@pytest.fixture
+def compat_runtime(tmp_path: Path) -> Iterator[CompatRuntime]:
+    """A fresh compat runtime rooted at ``tmp_path``, installed for the test and closed after.
+
+    Its clock is the real one; a test that waits assigns a FakeClock to ``.clock``.
+    """
+    runtime = install(CompatRuntime(root=tmp_path, target="2.1", environ={}))
+    yield runtime
+    reset()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from txo import errors as v3
-from txo.compat import _state
+from txo.compat.runtime import CompatRuntime, current
 from txo.compat.v21._impl import (
     api_common,
     config_loader,
@@ -27,23 +27,20 @@ SCHEMA = Path(__file__).resolve().parents[2] / "migration/legacy/schemas/org-env
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Iterator[Path]:
+def project(tmp_path: Path, compat_runtime: CompatRuntime) -> Iterator[Path]:
     (tmp_path / "config").mkdir()
     (tmp_path / "schemas").mkdir()
     (tmp_path / "schemas" / SCHEMA.name).write_text(SCHEMA.read_text())
     config = {"global": {"tenant-id": ""}, "script-behavior": {"api-delay-seconds": 0}}
     (tmp_path / "config" / "o-e-config.json").write_text(json.dumps(config))
-    _state.reset_default_container()
-    _state.set_root(tmp_path)
     yield tmp_path
-    _state.reset_default_container()
 
 
 @pytest.fixture
-def clock(project: Path) -> Iterator[FakeClock]:
+def clock(project: Path, compat_runtime: CompatRuntime) -> Iterator[FakeClock]:
     fake = FakeClock()
-    with _state.default_container().override(_state.CLOCK, fake):
-        yield fake
+    compat_runtime.clock = fake
+    yield fake
 
 
 # --- exceptions -------------------------------------------------------------------
@@ -248,7 +245,7 @@ def test_secrets_are_injected_registered_and_flat(project: Path) -> None:
     secrets.write_text('{"client-secret": "s3cr3t-value-1234", "api-key": "k-99887766"}')
     config = config_loader.ConfigLoader("o", "e").load_config()
     assert config["_client_secret"] == "s3cr3t-value-1234"
-    assert "s3cr3t-value-1234" in _state.secrets()
+    assert "s3cr3t-value-1234" in current().secrets
     secrets.write_text('{"nested": {"a": 1}}')
     with pytest.raises(ValueError, match="Secrets must be flat key-value pairs"):
         config_loader.ConfigLoader("o", "e").load_config()
@@ -266,7 +263,7 @@ def test_schema_violation_raises_helpful_error(
 
 def test_logging_redacts_without_breaking_args(project: Path) -> None:  # bugs 7, 9
     config_loader.ConfigLoader("o", "e").load_config()
-    _state.secrets().add("tok-abcdef-123456")
+    current().secrets.add("tok-abcdef-123456")
     log = setup_logger()
     log.info("count %d of %s", 3, {"_client_secret": "plain-text-secret-99"})
     log.info("token tok-abcdef-123456 used")
@@ -284,7 +281,7 @@ def test_invalid_redaction_file_falls_back_to_txo_defaults(
     log = setup_logger()  # v2.1 exited here; the compat layer reports and continues
     assert "CRITICAL CONFIGURATION ERROR" in capsys.readouterr().err
     assert log.token_filter.redactor is log._setup.redactor
-    _state.secrets().add("tok-fallback-7654321")
+    current().secrets.add("tok-fallback-7654321")
     record = logging.LogRecord(
         "TxoApp", logging.INFO, __file__, 1, "t=%s", ("tok-fallback-7654321",), None
     )

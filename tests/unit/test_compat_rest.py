@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from txo.compat import _state
+from txo.compat.runtime import CompatRuntime
 from txo.compat.v21._impl import api_factory, exceptions
 from txo.compat.v21._impl.api_common import CircuitBreaker
 from txo.compat.v21._impl.rest_api_helpers import TxoRestAPI, retry_rest_call
@@ -27,16 +27,11 @@ def fake() -> FakeBusinessCentral:
 
 
 @pytest.fixture
-def base(fake: FakeBusinessCentral, tmp_path: Path) -> Iterator[str]:
+def base(fake: FakeBusinessCentral, tmp_path: Path, compat_runtime: CompatRuntime) -> Iterator[str]:
     (tmp_path / "config").mkdir()
-    _state.reset_default_container()
-    _state.set_root(tmp_path)
-    with (
-        _state.default_container().override(_state.CLOCK, FakeClock()),
-        LoopbackServer(fake.handle) as server,
-    ):
+    compat_runtime.clock = FakeClock()
+    with LoopbackServer(fake.handle) as server:
         yield fake.api_root(server.url)
-    _state.reset_default_container()
 
 
 def _api(**timeouts: float) -> TxoRestAPI:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from txo.compat import _state
 from txo.compat._exports import implementation
 from txo.compat.registry import DEPRECATED_NAME_CODE, SHIMS, V21_MODULES, Shim, names_in
+from txo.compat.runtime import CompatRuntime
 from txo.compat.warnings import (
     STRICT_ENV_VAR,
     TxoDeprecationWarning,
@@ -66,13 +66,10 @@ def _listed(table: dict[str, str]) -> set[str]:
 
 
 @pytest.fixture
-def compat_root(tmp_path: Path) -> Iterator[Path]:
+def compat_root(tmp_path: Path, compat_runtime: CompatRuntime) -> Iterator[Path]:
     """A fresh compat default state rooted at an empty project (closed afterwards)."""
     (tmp_path / "config").mkdir()
-    _state.reset_default_container()
-    _state.set_root(tmp_path)
     yield tmp_path
-    _state.reset_default_container()
 
 
 def _public(shim: Shim) -> object:

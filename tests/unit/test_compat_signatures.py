@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from txo.compat import _state
+from txo.compat.runtime import CompatRuntime
 from txo.compat.v21._impl import load_n_save, logger, path_helpers, script_runner
 from txo.compat.v21._impl.load_n_save import TxoDataHandler
 
@@ -19,14 +19,11 @@ pd = pytest.importorskip("pandas")
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Iterator[Path]:
+def project(tmp_path: Path, compat_runtime: CompatRuntime) -> Iterator[Path]:
     (tmp_path / "config").mkdir()
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "semi.csv").write_text("a;b\n1;x\n2;y\n", encoding="latin-1")
-    _state.reset_default_container()
-    _state.set_root(tmp_path)
     yield tmp_path
-    _state.reset_default_container()
 
 
 def test_save_accepts_210_indent_and_211_kwargs(project: Path) -> None:  # bug 1

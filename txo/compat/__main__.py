@@ -1,6 +1,14 @@
-"""``python -m txo.compat SCRIPT.py [ARGS]``: run an unchanged v2.1 script on txo.
+"""``python -m txo.compat [--target 2.1|3.1] [--clock real|instant] SCRIPT.py [ARGS]``.
+
+Runs an unchanged legacy script (the template's v2.1.x or v3.1.x ``utils``) on txo.
 
 * ``utils`` and ``utils.*`` resolve to :mod:`txo.compat.v21` (import hook).
+* ``--target`` (else ``$TXO_COMPAT_TARGET``, else 2.1) picks the legacy release
+  whose behaviour wins where 2.1 and 3.1 differ (see migration/GUIDE.md).
+* ``--clock instant`` (else ``$TXO_COMPAT_CLOCK=instant``; ``fake`` means the
+  same) makes every wait of the script take no real time, for repeatable runs.
+  The clock is built here and handed to the run's
+  :class:`~txo.compat.runtime.CompatRuntime`; the library never picks one.
 * The project root is ``$PROJECT_ROOT`` if set, else the nearest ancestor of
   the script that has a ``config/`` folder (else the script's folder); it is
   exported as ``PROJECT_ROOT`` and put on ``sys.path`` (v2.1 ran with the
@@ -10,7 +18,8 @@
 * Outcomes map to exit codes exactly as in the v3 runner
   (:func:`txo.runner.call_guarded`): the ``sys.exit`` code; 1 for an uncaught
   error, whose redacted traceback goes to the log file and the console; a
-  ``sys.exit("message")`` is logged (redacted) and exits 1; 130 on Ctrl-C.
+  ``sys.exit("message")`` is logged (redacted) and exits 1; 130 on Ctrl-C;
+  2 for bad arguments of this command.
 """
 
 from __future__ import annotations
@@ -19,22 +28,39 @@ import logging
 import os
 import runpy
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from txo.compat import _state
+from txo.clock import Clock, SystemClock
 from txo.compat.hook import install_utils_alias
+from txo.compat.runtime import (
+    V21_ROOT_ENV_VAR,
+    CompatRuntime,
+    InstantClock,
+    Target,
+    current,
+    explicit_root,
+    install,
+    parse_target,
+    reset,
+    target_from_environ,
+)
 from txo.compat.warnings import enable_warnings
-from txo.runner import EXIT_OK, call_guarded
+from txo.errors import ConfigError
+from txo.runner import EXIT_OK, EXIT_USAGE, call_guarded
 
-__all__ = ["find_script_root", "main"]
+__all__ = ["CLOCK_ENV_VAR", "find_script_root", "main"]
 
-USAGE = "usage: python -m txo.compat SCRIPT.py [ARGS ...]"
+USAGE = "usage: python -m txo.compat [--target 2.1|3.1] [--clock real|instant] SCRIPT.py [ARGS ...]"
+CLOCK_ENV_VAR = "TXO_COMPAT_CLOCK"
+_CLOCKS = {"real": SystemClock, "instant": InstantClock, "fake": InstantClock}
+_OPTIONS = ("--target", "--clock")
 
 
 def find_script_root(script: Path, environ: dict[str, str] | None = None) -> Path:
     """``$PROJECT_ROOT``, else the nearest ancestor of ``script`` with config/, else its folder."""
-    explicit = _state.explicit_root(os.environ if environ is None else environ)
+    explicit = explicit_root(os.environ if environ is None else environ)
     if explicit is not None:
         return explicit
     for folder in script.resolve().parents:
@@ -48,22 +74,66 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in ("-h", "--help"):
         print(USAGE, file=sys.stderr)
-        return 0 if args else 2
+        return 0 if args else EXIT_USAGE
+    try:
+        options, args = _options(args, os.environ)
+    except (ValueError, ConfigError) as exc:
+        print(f"txo.compat: {exc}\n{USAGE}", file=sys.stderr)
+        return EXIT_USAGE
     script = Path(args[0])
     if not script.is_file():
         print(f"txo.compat: script not found: {script}\n{USAGE}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     root = find_script_root(script)
     _prepare(script, root, args[1:])
+    install(CompatRuntime(root=root, clock=options.clock, target=options.target))
     try:
         return _run(script)
     finally:
-        _state.reset_default_container()
+        reset()
+
+
+@dataclass(frozen=True, slots=True)
+class _Options:
+    target: Target
+    clock: Clock
+
+
+def _options(args: list[str], environ: Mapping[str, str]) -> tuple[_Options, list[str]]:
+    """``--target``/``--clock`` given before the script (else the environment's); the rest."""
+    given: dict[str, str] = {}
+    while args and args[0].partition("=")[0] in _OPTIONS:
+        name, has_value, value = args.pop(0).partition("=")
+        if not has_value:
+            if not args:
+                raise ValueError(f"{name} needs a value")
+            value = args.pop(0)
+        given[name] = value
+    if not args:
+        raise ValueError("no script given")
+    if "--target" in given:
+        target = parse_target(given["--target"], "--target")
+    else:
+        target = target_from_environ(environ)
+    clock = given["--clock"] if "--clock" in given else _env(environ, CLOCK_ENV_VAR, "real")
+    return _Options(target, _clock(clock)), args
+
+
+def _env(environ: Mapping[str, str], name: str, default: str) -> str:
+    return environ[name] if name in environ and environ[name].strip() else default
+
+
+def _clock(name: str) -> Clock:
+    key = name.strip().lower()
+    if key not in _CLOCKS:
+        raise ValueError(f"unknown clock {name!r} (use real or instant)")
+    clock: Clock = _CLOCKS[key]()
+    return clock
 
 
 def _prepare(script: Path, root: Path, script_args: list[str]) -> None:
-    """The process state a v2.1 script expected: argv, sys.path, root, warnings, hook."""
-    os.environ[_state.V21_ROOT_ENV_VAR] = str(root)
+    """The process state a legacy script expected: argv, sys.path, root, warnings, hook."""
+    os.environ[V21_ROOT_ENV_VAR] = str(root)
     sys.argv = [str(script), *script_args]
     for folder in (str(root), str(script.resolve().parent)):
         if folder not in sys.path:
@@ -121,7 +191,7 @@ class _CrashReport:
 def _redacted(text: str) -> str:
     from txo.log import Redactor, load_redaction_patterns
 
-    return Redactor(load_redaction_patterns(None), _state.secrets()).redact(text)
+    return Redactor(load_redaction_patterns(None), current().secrets).redact(text)
 
 
 def cli() -> None:  # txo: entry-point

@@ -16,7 +16,7 @@ from typing import Any
 
 from typing_extensions import deprecated
 
-from txo.compat import _state
+from txo.compat.runtime import current
 from txo.compat.v21._impl._util import v21_default
 from txo.errors import CircuitOpenError
 from txo.http.breaker import BreakerState, Permit
@@ -35,8 +35,8 @@ class RateLimiter:
     def __init__(self, calls_per_second: float = 10, burst_size: float = 1.0) -> None:
         self.rate = float(calls_per_second)
         self.burst_size = max(1.0, float(burst_size))
-        self._bucket = TokenBucket(self.rate, self.burst_size, clock=_state.clock())
-        self.last_check = _state.clock().time()
+        self._bucket = TokenBucket(self.rate, self.burst_size, clock=current().clock)
+        self.last_check = current().clock.time()
 
     @property
     def allowance(self) -> float:
@@ -48,7 +48,7 @@ class RateLimiter:
         waited = self._bucket.acquire()
         if waited > 0:
             _log.debug("Rate limiting: sleeping %.3fs", waited)
-        self.last_check = _state.clock().time()
+        self.last_check = current().clock.time()
 
 
 @deprecated("v2.1 shim: use txo.http.CircuitBreaker (removed in txo 4.0)", category=None)
@@ -59,7 +59,7 @@ class CircuitBreaker:
         self.failure_threshold = failure_threshold
         self.timeout = timeout
         self.v3_breaker = V3Breaker(
-            "v21", _state.clock(), failure_threshold=failure_threshold, reset_timeout=timeout
+            "v21", current().clock, failure_threshold=failure_threshold, reset_timeout=timeout
         )
         self._permit: Permit | None = None
         self._last_failure = 0.0
@@ -94,7 +94,7 @@ class CircuitBreaker:
                 permit = self.v3_breaker.acquire()
             except CircuitOpenError:
                 return  # already open: v3 does not extend the open period
-        self._last_failure = _state.clock().time()
+        self._last_failure = current().clock.time()
         self.v3_breaker.record_failure(permit)
         if self.v3_breaker.state is BreakerState.OPEN:
             _log.warning("Circuit breaker: opened after %d failures", self.v3_breaker.failures)
@@ -131,7 +131,7 @@ def manual_retry(
             if attempt < max_retries - 1:
                 delay = apply_jitter(backoff**attempt, jitter_config)
                 _log.warning("Attempt %d/%d failed: %s", attempt + 1, max_retries, exc)
-                _state.clock().sleep(delay)
+                current().clock.sleep(delay)
     _log.error("All %d attempts failed", max_retries)
     if last is None:
         raise ValueError("manual_retry needs max_retries >= 1")
@@ -150,7 +150,7 @@ class APIMetrics:
         self._start_times: dict[str, float] = {}
 
     def start_operation(self, operation_id: str) -> None:
-        self._start_times[operation_id] = _state.clock().monotonic()
+        self._start_times[operation_id] = current().clock.monotonic()
         self.total_calls += 1
 
     def end_operation(self, operation_id: str, success: bool = True) -> float:
@@ -158,7 +158,7 @@ class APIMetrics:
         if operation_id not in self._start_times:
             _log.warning("No start time for operation %s", operation_id)
             return 0.0
-        duration = _state.clock().monotonic() - self._start_times.pop(operation_id)
+        duration = current().clock.monotonic() - self._start_times.pop(operation_id)
         self.total_response_time += duration
         if success:
             self.successful_calls += 1

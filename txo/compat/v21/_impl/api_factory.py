@@ -13,7 +13,7 @@ from typing import Any
 
 from typing_extensions import deprecated
 
-from txo.compat import _state
+from txo.compat.runtime import current
 from txo.compat.v21._impl._util import v21_default
 from txo.compat.v21._impl.api_common import CircuitBreaker, RateLimiter
 from txo.compat.v21._impl.rest_api_helpers import TxoRestAPI
@@ -49,7 +49,7 @@ def create_rest_api(
     """A TxoRestAPI configured from ``script-behavior`` (and ``_token``)."""
     org_id, env_type = config["_org_id"], config["_env_type"]
     key = cache_key or f"rest_{org_id}_{env_type}_{'auth' if require_auth else 'noauth'}"
-    cache = _state.default_container().get(_state.API_CACHE)
+    cache = current().api_cache
     if use_cache and key in cache.items:
         cached: TxoRestAPI = cache.items[key]
         return cached
@@ -74,7 +74,7 @@ def create_rest_api(
 @deprecated("v2.1 shim: use txo.container.Container.close (removed in txo 4.0)", category=None)
 def clear_api_cache() -> None:
     """Close and forget every cached client."""
-    _state.default_container().get(_state.API_CACHE).close()
+    current().api_cache.close()
 
 
 @deprecated("v2.1 shim: use txo.runner.ScriptContext.api (removed in txo 4.0)", category=None)

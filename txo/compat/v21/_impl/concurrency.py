@@ -20,7 +20,7 @@ from typing import Any, Generic, TypeVar
 
 from typing_extensions import deprecated
 
-from txo.compat import _state
+from txo.compat.runtime import current
 
 __all__ = [
     "ProcessingResult",
@@ -108,7 +108,7 @@ def _tqdm_bar(total: int, desc: str) -> Any:
 
 
 def _elapsed_since(start: float) -> float:
-    return _state.clock().monotonic() - start
+    return current().clock.monotonic() - start
 
 
 @deprecated(
@@ -124,7 +124,7 @@ def run_parallel_environments(
     if not environments:
         _log.warning("No environments to process")
         return True
-    start, all_ok = _state.clock().monotonic(), True
+    start, all_ok = current().clock.monotonic(), True
     tracker = ProgressTracker(len(environments), "Processing environments", show_progress)
     with tracker, concurrent.futures.ThreadPoolExecutor(max_workers=max_workers) as pool:
         futures = {pool.submit(process_func, env): _env_label(env) for env in environments}
@@ -164,7 +164,7 @@ def parallel_map(
     result: ProcessingResult[T] = ProcessingResult()
     if not items:
         return result
-    start = _state.clock().monotonic()
+    start = current().clock.monotonic()
     tracker = ProgressTracker(len(items), f"Processing {len(items)} items", show_progress)
     with tracker, concurrent.futures.ThreadPoolExecutor(max_workers=max_workers) as pool:
         futures = {pool.submit(func, item): item for item in items}
@@ -202,7 +202,7 @@ def batch_process(
     if not items:
         return result
     batches = [list(items[i : i + batch_size]) for i in range(0, len(items), batch_size)]
-    start = _state.clock().monotonic()
+    start = current().clock.monotonic()
     desc = f"Processing {len(batches)} batches ({len(items)} items)"
     tracker = ProgressTracker(len(batches), desc, show_progress)
     with tracker, concurrent.futures.ThreadPoolExecutor(max_workers=max_workers) as pool:

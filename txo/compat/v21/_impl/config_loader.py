@@ -25,7 +25,7 @@ from typing_extensions import deprecated
 
 from txo import config as v3config
 from txo import errors as v3
-from txo.compat import _state
+from txo.compat.runtime import current
 from txo.compat.v21._impl._util import v21_default
 from txo.compat.v21._impl.exceptions import (
     ConfigurationError,
@@ -116,7 +116,7 @@ class ConfigLoader:
                     f"Make '{key}' a string (or number) in config/{self.secrets_filename}.",
                 )
             if isinstance(value, str):
-                _state.secrets().add(value)
+                current().secrets.add(value)
         return secrets
 
     @staticmethod
@@ -207,7 +207,7 @@ def get_config_loader(org_id: str, env_type: str, use_cache: bool = True) -> Con
     """A loader; with ``use_cache`` the same one per ``{org}_{env}`` (bug 3 fixed)."""
     if not use_cache:
         return ConfigLoader(org_id, env_type)
-    cache = _state.default_container().get(_state.LOADER_CACHE)
+    cache = current().loader_cache
     with cache.lock:
         key = f"{org_id}_{env_type}"
         if key not in cache.items:

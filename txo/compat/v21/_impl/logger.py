@@ -24,7 +24,7 @@ from typing import Any
 
 from typing_extensions import deprecated
 
-from txo.compat import _state
+from txo.compat.runtime import current
 from txo.compat.v21._impl.path_helpers import v3_paths
 from txo.errors import ConfigError
 from txo.log import LoggingSetup, Redactor, load_redaction_patterns, setup_logging
@@ -37,7 +37,7 @@ LOGGER_NAME = "TxoApp"
 
 def _redactor() -> Redactor:
     path = v3_paths().path("config", REDACTION_PATTERNS_FILE)
-    return Redactor(load_redaction_patterns(path if path.is_file() else None), _state.secrets())
+    return Redactor(load_redaction_patterns(path if path.is_file() else None), current().secrets)
 
 
 @deprecated("v2.1 shim: use txo.log.Redactor (removed in txo 4.0)", category=None)
@@ -97,14 +97,14 @@ def _install() -> LoggingSetup:
     names = (LOGGING_CONFIG_FILE, REDACTION_PATTERNS_FILE)
     missing = [n for n in names if not paths.path("config", n).is_file()]
     try:
-        setup = setup_logging(paths, _state.secrets(), logger_name=LOGGER_NAME)
+        setup = setup_logging(paths, current().secrets, logger_name=LOGGER_NAME)
     except ConfigError as exc:
         print(
             f"{'=' * 70}\nCRITICAL CONFIGURATION ERROR (txo.compat continues with txo's default "
             f"console logging)\n{exc}\n{'=' * 70}",
             file=sys.stderr,
         )
-        setup = setup_logging(None, _state.secrets(), logger_name=LOGGER_NAME)
+        setup = setup_logging(None, current().secrets, logger_name=LOGGER_NAME)
     for name in missing:
         setup.logger.warning(
             "config/%s not found: using txo's defaults (v2.1 would have exited here)", name
@@ -180,7 +180,7 @@ class TxoLogger:
 @deprecated("v2.1 shim: use txo.log.setup_logging (removed in txo 4.0)", category=None)
 def setup_logger(org_id: str | None = None) -> TxoLogger:
     """The process's TxoLogger (``org_id``: 2.1.0 form, accepted)."""
-    instance: TxoLogger = _state.default_container().get(_state.LOGGER)
+    instance: TxoLogger = current().logger
     if org_id is not None:
         instance.set_context(org_id)
     return instance

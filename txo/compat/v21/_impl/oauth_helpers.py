@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 from typing_extensions import deprecated
 
 from txo import errors as v3
-from txo.compat import _state
+from txo.compat.runtime import current
 from txo.compat.v21._impl.exceptions import ApiAuthenticationError, ApiTimeoutError
 from txo.http import auth as v3auth
 
@@ -58,7 +58,7 @@ class TokenInfo:
     scope: str | None = None
 
     def is_expired(self, buffer_seconds: int = 60) -> bool:
-        return _state.clock().time() >= self.expires_at - buffer_seconds
+        return current().clock.time() >= self.expires_at - buffer_seconds
 
     @property
     def authorization_header(self) -> str:
@@ -104,7 +104,7 @@ class TokenCache:
 
 
 def _global_cache() -> TokenCache:
-    cache: TokenCache = _state.default_container().get(_state.TOKEN_CACHE)
+    cache: TokenCache = current().token_cache
     return cache
 
 
@@ -158,9 +158,9 @@ class OAuthClient:
             scope=scope,
             cache=cache,
             authority=_authority(self.authority),
-            clock=_state.clock(),
+            clock=current().clock,
             timeout=float(self.timeout),
-            secrets=_state.secrets(),
+            secrets=current().secrets,
         )
 
     def get_client_credentials_token(
@@ -202,7 +202,7 @@ class OAuthClient:
         form |= {"client_id": client_id, "client_secret": client_secret, "scope": scope}
         content = urlencode(form).encode()
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
-        with RestClient(timeout=float(self.timeout), clock=_state.clock()) as client:
+        with RestClient(timeout=float(self.timeout), clock=current().clock) as client:
             try:
                 body = json_body(client.request("POST", url, content=content, headers=headers))
             except v3.ApiError as exc:
@@ -210,7 +210,7 @@ class OAuthClient:
         token = body["access_token"] if isinstance(body, dict) and "access_token" in body else None
         if not isinstance(token, str):
             raise ApiAuthenticationError("Invalid token response, missing: 'access_token'")
-        _state.secrets().add(token)
+        current().secrets.add(token)
         return token, refresh_token
 
     def revoke_token(
@@ -226,7 +226,7 @@ class OAuthClient:
 
 
 def _default_client() -> OAuthClient:
-    client: OAuthClient = _state.default_container().get(_state.OAUTH_CLIENT)
+    client: OAuthClient = current().oauth_client
     return client
 
 

@@ -18,7 +18,7 @@ from typing import Literal
 from typing_extensions import deprecated
 
 from txo import paths as v3
-from txo.compat import _state
+from txo.compat.runtime import current
 
 __all__ = [
     "CategoryType",
@@ -99,7 +99,7 @@ class ProjectPaths:
     @classmethod
     def init(cls, root_path: Path | str | None = None) -> ProjectPaths:
         """Paths for ``root_path``, else for the compat project root."""
-        root = Path(root_path) if root_path is not None else _state.project_root()
+        root = Path(root_path) if root_path is not None else current().root
         if not root.is_dir():
             raise ValueError(f"Invalid root path: {root} is not a directory")
         return cls(root, *(root / d.value for d in v3.Dir))
@@ -133,7 +133,7 @@ class ProjectPaths:
 
 def v3_paths() -> v3.ProjectPaths:
     """The v3 ProjectPaths for the compat project root."""
-    return v3.ProjectPaths(_state.project_root())
+    return v3.ProjectPaths(current().root)
 
 
 def category_name(category: str) -> str:
@@ -165,13 +165,13 @@ def set_project_root(path: Path | str) -> None:
         raise ValueError(f"Project root does not exist: {root}")
     if not root.is_dir():
         raise ValueError(f"Project root is not a directory: {root}")
-    _state.set_root(root.resolve())
+    current().set_root(root.resolve())
 
 
 @deprecated("v2.1 shim: use txo.paths.find_project_root (removed in txo 4.0)", category=None)
 def get_project_root() -> Path:
     """The project root."""
-    return _state.project_root()
+    return current().root
 
 
 @deprecated("v2.1 shim: use pathlib.Path.glob + Path.unlink (removed in txo 4.0)", category=None)
@@ -182,7 +182,7 @@ def cleanup_old_files(
     folder = v3_paths().dir(category_name(category))
     if not folder.is_dir():
         return []
-    cutoff = _state.clock().time() - days * 86400
+    cutoff = current().clock.time() - days * 86400
     old = [p for p in sorted(folder.glob(pattern)) if p.is_file() and p.stat().st_mtime < cutoff]
     if not dry_run:
         for path in old:
@@ -196,7 +196,7 @@ def cleanup_tmp(max_age_hours: int = 24) -> int:
     folder = v3_paths().dir(v3.Dir.TMP)
     if not folder.is_dir():
         return 0
-    cutoff = _state.clock().time() - max_age_hours * 3600
+    cutoff = current().clock.time() - max_age_hours * 3600
     removed = 0
     for entry in sorted(folder.iterdir()):
         if entry.stat().st_mtime >= cutoff:
@@ -248,7 +248,7 @@ def ensure_file_backup(category: str, filename: str, max_backups: int = 5) -> Pa
     source = v3_paths().path(category_name(category), filename)
     if not source.is_file():
         return None
-    stamp = datetime.fromtimestamp(_state.clock().time()).strftime("%Y%m%d_%H%M%S")
+    stamp = datetime.fromtimestamp(current().clock.time()).strftime("%Y%m%d_%H%M%S")
     backup = source.with_name(f"{source.stem}_backup_{stamp}{source.suffix}")
     shutil.copy2(source, backup)
     backups = sorted(source.parent.glob(f"{source.stem}_backup_*{source.suffix}"))

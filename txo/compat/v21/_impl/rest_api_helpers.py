@@ -22,7 +22,7 @@ from urllib.parse import quote
 from typing_extensions import deprecated
 
 from txo import errors as v3
-from txo.compat import _state
+from txo.compat.runtime import current
 from txo.compat.v21._impl._http_errors import legacy_error
 from txo.compat.v21._impl.api_common import CircuitBreaker, RateLimiter, apply_jitter, manual_retry
 from txo.compat.v21._impl.exceptions import (
@@ -123,7 +123,7 @@ class _SharedBreaker(BreakerRegistry):
     """Every host uses the one v2.1 breaker the caller passed in."""
 
     def __init__(self, legacy: CircuitBreaker) -> None:
-        super().__init__(_state.clock(), legacy.failure_threshold, legacy.timeout)
+        super().__init__(current().clock, legacy.failure_threshold, legacy.timeout)
         self._legacy = legacy
 
     def get(self, host: str) -> V3Breaker:
@@ -187,7 +187,7 @@ class TxoRestAPI:
 
     def _rest(self) -> RestClient:
         if self._client is None:
-            auth = StaticTokenAuth(self.token, secrets=_state.secrets()) if self.token else None
+            auth = StaticTokenAuth(self.token, secrets=current().secrets) if self.token else None
             headers = {k: v for k, v in self.headers.items() if k != "Authorization"}
             self._client = RestClient(
                 auth=auth,
@@ -198,7 +198,7 @@ class TxoRestAPI:
                 timeout=float(self.timeouts["rest-timeout-seconds"]),
                 poll_interval=float(self.timeouts["async-poll-interval"]),
                 poll_max_wait=float(self.timeouts["async-max-wait"]),
-                clock=_state.clock(),
+                clock=current().clock,
                 pool=self._session_manager.pool,
             )
         return self._client
@@ -266,7 +266,7 @@ class TxoRestAPI:
             final = wait_for_completion(
                 response,
                 self._poll_once,
-                clock=_state.clock(),
+                clock=current().clock,
                 interval=interval,
                 max_wait=max_wait,
             )
