@@ -20,6 +20,7 @@ from txo.compat.warnings import (
     TxoV4RemovalWarning,
     enable_warnings,
     message_for,
+    shim_of,
     strict_mode,
     warn_deprecated,
     warning_class,
@@ -183,3 +184,12 @@ def test_importing_the_compat_layer_is_quiet_and_never_exits() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+def test_shim_notes_are_derived_from_shims_not_restated() -> None:
+    impl = Path(__file__).resolve().parents[2] / "txo" / "compat" / "v21" / "_impl"
+    sources = "\n".join(p.read_text(encoding="utf-8") for p in impl.glob("*.py"))
+    assert "v2.1 shim:" not in sources
+    assert "@deprecated(" not in sources
+    with pytest.raises(KeyError):
+        shim_of("utils.nowhere.nothing")

@@ -1,15 +1,18 @@
-"""Module ``__getattr__`` for the public v2.1 modules: warn, then hand out the shim.
+"""The public v2.1 modules are facades built from SHIMS: warn, then hand out the shim.
 
-Each public module under ``txo.compat.v21`` is a thin facade: its names
-are not module globals, so every access (``from utils.logger import
-setup_logger`` or ``utils.logger.setup_logger``) goes through
-:func:`resolve`, which emits the deprecation warning at the caller's line
-and returns the implementation from ``txo.compat.v21._impl``.  Code inside
-the compat layer imports ``_impl`` directly and never warns.
+Each public module under ``txo.compat.v21`` is one line,
+``__all__, __getattr__, __dir__ = facade(__name__)``: its names are SHIMS'
+names for that module, never module globals, so every access (``from
+utils.logger import setup_logger`` or ``utils.logger.setup_logger``) goes
+through :func:`resolve`, which emits the deprecation warning at the caller's
+line and returns the implementation from ``txo.compat.v21._impl``.  Code
+inside the compat layer imports ``_impl`` directly and never warns.  Type
+checkers see the facades' names as ``Any`` (module ``__getattr__``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import import_module
 from types import MappingProxyType
 from typing import Any
@@ -17,8 +20,9 @@ from typing import Any
 from txo.compat.registry import SHIMS, names_in, v21_module
 from txo.compat.warnings import warn_deprecated
 
-__all__ = ["dotted_name", "implementation", "public_names", "resolve"]
+__all__ = ["dotted_name", "facade", "implementation", "public_names", "resolve"]
 
+_PUBLIC = "txo.compat.v21"
 _IMPL = "txo.compat.v21._impl"
 #: Where the package's own re-exports (``from utils import X``) live.
 _PACKAGE_SOURCES = MappingProxyType(
@@ -61,3 +65,22 @@ def resolve(module: str, name: str) -> Any:
         raise AttributeError(f"module {v21_module(module)!r} has no attribute {name!r}")
     warn_deprecated(dotted)
     return implementation(module, name)
+
+
+def facade(
+    module_name: str,
+) -> tuple[list[str], Callable[[str], Any], Callable[[], list[str]]]:
+    """``__all__``, ``__getattr__`` and ``__dir__`` of the facade module ``module_name``.
+
+    ``"txo.compat.v21.logger"`` serves ``utils.logger``; ``"txo.compat.v21"`` serves ``utils``.
+    """
+    module = module_name.removeprefix(_PUBLIC).lstrip(".")
+    names = public_names(module)
+
+    def getattr_(name: str) -> Any:
+        return resolve(module, name)
+
+    def dir_() -> list[str]:
+        return sorted(names)
+
+    return names, getattr_, dir_

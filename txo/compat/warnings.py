@@ -17,9 +17,9 @@ from __future__ import annotations
 import os
 import sys
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import FrameType, MappingProxyType
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from txo.compat.registry import SHIMS, Shim
 
@@ -30,6 +30,8 @@ __all__ = [
     "TxoV4RemovalWarning",
     "enable_warnings",
     "message_for",
+    "shim_note",
+    "shim_of",
     "strict_mode",
     "warn_deprecated",
     "warning_class",
@@ -67,6 +69,31 @@ def message_for(shim: Shim) -> str:
         f"{shim.v21_name} is deprecated and will be removed in txo {shim.removal}; "
         f"use {shim.replacement} instead [{shim.code}]"
     )
+
+
+_T = TypeVar("_T")
+
+
+def shim_note(shim: Shim) -> str:
+    """The ``__deprecated__`` text of a shim object (PEP 702's attribute), from SHIMS."""
+    return f"v2.1 shim: use {shim.replacement} (removed in txo {shim.removal})"
+
+
+def shim_of(v21_name: str) -> Callable[[_T], _T]:
+    """Decorator: mark a compat object as the shim of ``v21_name`` (a SHIMS key).
+
+    Sets ``__deprecated__`` (as ``typing_extensions.deprecated(category=None)``
+    would: no runtime warning; the facades warn on access) with the text
+    derived from the registry, so a replacement is written in one place.  An
+    unknown name fails at import time.
+    """
+    note = shim_note(SHIMS[v21_name])
+
+    def mark(obj: _T) -> _T:
+        setattr(obj, "__deprecated__", note)  # noqa: B010 - the PEP 702 attribute
+        return obj
+
+    return mark
 
 
 def strict_mode(environ: Mapping[str, str] | None = None) -> bool:

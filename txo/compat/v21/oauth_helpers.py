@@ -1,46 +1,11 @@
-"""v2.1 ``utils.oauth_helpers`` (deprecated; removed in txo 4.0).
+"""v2.1 ``utils.oauth_helpers`` (deprecated; removed in txo 4.0) (compat import hook).
 
-Served as ``utils.oauth_helpers`` by the compat import hook.  Names are resolved on
-access: each access warns (TxoV4RemovalWarning, naming the v3 replacement)
-at the caller's line, then returns the shim from
-``txo.compat.v21._impl.oauth_helpers``.
+Its names are SHIMS' names for ``utils.oauth_helpers``; each access warns at the
+caller's line and returns the shim (see :mod:`txo.compat._exports`).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from txo.compat._exports import facade
 
-from txo.compat._exports import public_names, resolve
-
-if TYPE_CHECKING:
-    from txo.compat.v21._impl.logger import TxoLogger
-    from txo.compat.v21._impl.oauth_helpers import (
-        OAuthClient as OAuthClient,
-    )
-    from txo.compat.v21._impl.oauth_helpers import (
-        TokenCache as TokenCache,
-    )
-    from txo.compat.v21._impl.oauth_helpers import (
-        TokenInfo as TokenInfo,
-    )
-    from txo.compat.v21._impl.oauth_helpers import (
-        clear_token_cache as clear_token_cache,
-    )
-    from txo.compat.v21._impl.oauth_helpers import (
-        get_client_credentials_token as get_client_credentials_token,
-    )
-    from txo.compat.v21._impl.oauth_helpers import (
-        get_oauth_client as get_oauth_client,
-    )
-
-    logger: TxoLogger
-
-__all__ = public_names("oauth_helpers")
-
-
-def __getattr__(name: str) -> Any:
-    return resolve("oauth_helpers", name)
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__all__, __getattr__, __dir__ = facade(__name__)

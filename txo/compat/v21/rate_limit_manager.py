@@ -1,31 +1,11 @@
-"""v2.1 ``utils.rate_limit_manager`` (deprecated; removed in txo 4.0).
+"""v2.1 ``utils.rate_limit_manager`` (deprecated; removed in txo 4.0) (compat import hook).
 
-Served as ``utils.rate_limit_manager`` by the compat import hook.  Names are resolved on
-access: each access warns (TxoV4RemovalWarning, naming the v3 replacement)
-at the caller's line, then returns the shim from
-``txo.compat.v21._impl.rate_limit_manager``.
+Its names are SHIMS' names for ``utils.rate_limit_manager``; each access warns at the
+caller's line and returns the shim (see :mod:`txo.compat._exports`).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from txo.compat._exports import facade
 
-from txo.compat._exports import public_names, resolve
-
-if TYPE_CHECKING:
-    from txo.compat.v21._impl.rate_limit_manager import (
-        EndpointLimits as EndpointLimits,
-    )
-    from txo.compat.v21._impl.rate_limit_manager import (
-        RateLimitManager as RateLimitManager,
-    )
-
-__all__ = public_names("rate_limit_manager")
-
-
-def __getattr__(name: str) -> Any:
-    return resolve("rate_limit_manager", name)
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__all__, __getattr__, __dir__ = facade(__name__)

@@ -14,10 +14,9 @@ import random
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from typing_extensions import deprecated
-
 from txo.compat.runtime import current
 from txo.compat.v21._impl._util import v21_default
+from txo.compat.warnings import shim_of
 from txo.errors import CircuitOpenError
 from txo.http.breaker import BreakerState, Permit
 from txo.http.breaker import CircuitBreaker as V3Breaker
@@ -28,7 +27,7 @@ __all__ = ["APIMetrics", "CircuitBreaker", "RateLimiter", "apply_jitter", "manua
 _log = logging.getLogger("TxoApp")
 
 
-@deprecated("v2.1 shim: use txo.http.TokenBucket (removed in txo 4.0)", category=None)
+@shim_of("utils.api_common.RateLimiter")
 class RateLimiter:
     """v2.1 RateLimiter(calls_per_second=10, burst_size=1.0) over an exact token bucket."""
 
@@ -51,7 +50,7 @@ class RateLimiter:
         self.last_check = current().clock.time()
 
 
-@deprecated("v2.1 shim: use txo.http.CircuitBreaker (removed in txo 4.0)", category=None)
+@shim_of("utils.api_common.CircuitBreaker")
 class CircuitBreaker:
     """v2.1 CircuitBreaker(failure_threshold=5, timeout=60) over a v3 breaker."""
 
@@ -104,7 +103,7 @@ class CircuitBreaker:
         self.v3_breaker.reset()
 
 
-@deprecated("v2.1 shim: use txo.http.RetryPolicy (removed in txo 4.0)", category=None)
+@shim_of("utils.api_common.apply_jitter")
 def apply_jitter(delay: float, jitter_config: Mapping[str, Any] | None = None) -> float:
     """``delay`` times a random factor in [min-factor, max-factor] (default 0.8–1.2)."""
     low = float(v21_default(jitter_config, "min-factor", 0.8))
@@ -112,7 +111,7 @@ def apply_jitter(delay: float, jitter_config: Mapping[str, Any] | None = None) -
     return delay * random.uniform(low, high)
 
 
-@deprecated("v2.1 shim: use txo.http.RetryPolicy (removed in txo 4.0)", category=None)
+@shim_of("utils.api_common.manual_retry")
 def manual_retry(
     func: Callable[..., Any],
     *args: Any,
@@ -138,7 +137,7 @@ def manual_retry(
     raise last
 
 
-@deprecated("v2.1 shim: use a local helper (removed in txo 4.0)", category=None)
+@shim_of("utils.api_common.APIMetrics")
 class APIMetrics:
     """Counts calls, successes, failures and response time."""
 

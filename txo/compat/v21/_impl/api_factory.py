@@ -11,12 +11,11 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from typing_extensions import deprecated
-
 from txo.compat.runtime import current
 from txo.compat.v21._impl._util import v21_default
 from txo.compat.v21._impl.api_common import CircuitBreaker, RateLimiter
 from txo.compat.v21._impl.rest_api_helpers import TxoRestAPI
+from txo.compat.warnings import shim_of
 
 __all__ = ["ApiManager", "clear_api_cache", "create_rest_api", "get_batch_config"]
 
@@ -37,7 +36,7 @@ def _get_circuit_breaker(config: Mapping[str, Any]) -> CircuitBreaker | None:
     return CircuitBreaker(section["failure-threshold"], section["timeout-seconds"])
 
 
-@deprecated("v2.1 shim: use txo.http.create_rest_api (removed in txo 4.0)", category=None)
+@shim_of("utils.api_factory.create_rest_api")
 def create_rest_api(
     config: Mapping[str, Any],
     require_auth: bool = True,
@@ -71,13 +70,13 @@ def create_rest_api(
     return api
 
 
-@deprecated("v2.1 shim: use txo.container.Container.close (removed in txo 4.0)", category=None)
+@shim_of("utils.api_factory.clear_api_cache")
 def clear_api_cache() -> None:
     """Close and forget every cached client."""
     current().api_cache.close()
 
 
-@deprecated("v2.1 shim: use txo.runner.ScriptContext.api (removed in txo 4.0)", category=None)
+@shim_of("utils.api_factory.ApiManager")
 class ApiManager:
     """Builds the REST client once per manager; ``with`` closes it."""
 
@@ -105,9 +104,6 @@ class ApiManager:
         self.close()
 
 
-@deprecated(
-    "v2.1 shim: use ConfigProxy.require('script-behavior', 'batch-handling') (removed in txo 4.0)",
-    category=None,
-)
+@shim_of("utils.api_factory.get_batch_config")
 def get_batch_config(config: Mapping[str, Any]) -> Any:
     return config["script-behavior"]["batch-handling"]

@@ -18,9 +18,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from typing_extensions import deprecated
-
 from txo.compat.runtime import current
+from txo.compat.warnings import shim_of
 
 __all__ = [
     "ProcessingResult",
@@ -40,7 +39,7 @@ R = TypeVar("R")
 _log = logging.getLogger("TxoApp")
 
 
-@deprecated("v2.1 shim: use a local dataclass (removed in txo 4.0)", category=None)
+@shim_of("utils.concurrency.ProcessingResult")
 @dataclass
 class ProcessingResult(Generic[T]):
     """Successful results, ``(item, exception)`` failures and the elapsed time."""
@@ -67,7 +66,7 @@ class ProcessingResult(Generic[T]):
         return self.success_count / self.total_count * 100 if self.total_count else 0.0
 
 
-@deprecated("v2.1 shim: use a local helper or tqdm (removed in txo 4.0)", category=None)
+@shim_of("utils.concurrency.ProgressTracker")
 class ProgressTracker:
     """A tqdm bar when tqdm is installed, else an INFO line at every 10%."""
 
@@ -111,9 +110,7 @@ def _elapsed_since(start: float) -> float:
     return current().clock.monotonic() - start
 
 
-@deprecated(
-    "v2.1 shim: use concurrent.futures.ThreadPoolExecutor (removed in txo 4.0)", category=None
-)
+@shim_of("utils.concurrency.run_parallel_environments")
 def run_parallel_environments(
     environments: Sequence[Any],
     process_func: Callable[[Any], bool],
@@ -149,9 +146,7 @@ def _env_label(env: Any) -> Any:
     return env["id_env"] if isinstance(env, dict) and "id_env" in env else "unknown"
 
 
-@deprecated(
-    "v2.1 shim: use concurrent.futures.ThreadPoolExecutor (removed in txo 4.0)", category=None
-)
+@shim_of("utils.concurrency.parallel_map")
 def parallel_map(
     func: Callable[[Any], T],
     items: Sequence[Any],
@@ -187,9 +182,7 @@ def parallel_map(
     return result
 
 
-@deprecated(
-    "v2.1 shim: use concurrent.futures.ThreadPoolExecutor (removed in txo 4.0)", category=None
-)
+@shim_of("utils.concurrency.batch_process")
 def batch_process(
     func: Callable[[list[Any]], list[T]],
     items: Sequence[Any],
@@ -219,9 +212,7 @@ def batch_process(
     return result
 
 
-@deprecated(
-    "v2.1 shim: use ThreadPoolExecutor + txo.http.TokenBucket (removed in txo 4.0)", category=None
-)
+@shim_of("utils.concurrency.rate_limited_parallel")
 def rate_limited_parallel(
     func: Callable[[Any], T],
     items: Sequence[Any],
@@ -243,9 +234,7 @@ def rate_limited_parallel(
     return parallel_map(limited, items, show_progress=show_progress, max_workers=max_workers)
 
 
-@deprecated(
-    "v2.1 shim: use concurrent.futures.ThreadPoolExecutor (removed in txo 4.0)", category=None
-)
+@shim_of("utils.concurrency.parallel_aggregate")
 def parallel_aggregate(
     func: Callable[[Any], dict[str, Any]],
     items: Sequence[Any],
@@ -269,10 +258,7 @@ def parallel_aggregate(
     return dict(merged)
 
 
-@deprecated(
-    "v2.1 shim: use concurrent.futures.Future.result(timeout=...) (removed in txo 4.0)",
-    category=None,
-)
+@shim_of("utils.concurrency.with_timeout")
 def with_timeout(timeout_seconds: float) -> Callable[[Callable[..., R]], Callable[..., R]]:
     """Decorator: TimeoutError when the call takes longer (raised once the worker ends)."""
 
@@ -292,9 +278,7 @@ def with_timeout(timeout_seconds: float) -> Callable[[Callable[..., R]], Callabl
     return decorator
 
 
-@deprecated(
-    "v2.1 shim: use concurrent.futures.ThreadPoolExecutor (removed in txo 4.0)", category=None
-)
+@shim_of("utils.concurrency.run_parallel")
 def run_parallel(
     items: Sequence[Any], func: Callable[[Any], Any], **kwargs: Any
 ) -> ProcessingResult[Any]:

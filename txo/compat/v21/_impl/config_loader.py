@@ -21,8 +21,6 @@ import logging
 import threading
 from typing import Any
 
-from typing_extensions import deprecated
-
 from txo import config as v3config
 from txo import errors as v3
 from txo.compat.runtime import current
@@ -33,6 +31,7 @@ from txo.compat.v21._impl.exceptions import (
     HelpfulError,
 )
 from txo.compat.v21._impl.path_helpers import v3_paths
+from txo.compat.warnings import shim_of
 from txo.config.loader import check_name
 
 __all__ = ["ConfigContext", "ConfigLoader", "get_config_loader"]
@@ -71,7 +70,7 @@ def _where(json_path: str) -> str:
     return " > ".join(parts) if parts else "root"
 
 
-@deprecated("v2.1 shim: use txo.config.ConfigLoader (removed in txo 4.0)", category=None)
+@shim_of("utils.config_loader.ConfigLoader")
 class ConfigLoader:
     """Loads ``config/{org}-{env}-config.json`` (+ secrets) for one org and environment."""
 
@@ -202,7 +201,7 @@ class ConfigLoader:
         return f"ConfigLoader(org_id='{self.org_id}', env_type='{self.env_type}')"
 
 
-@deprecated("v2.1 shim: use txo.config.ConfigLoader (removed in txo 4.0)", category=None)
+@shim_of("utils.config_loader.get_config_loader")
 def get_config_loader(org_id: str, env_type: str, use_cache: bool = True) -> ConfigLoader:
     """A loader; with ``use_cache`` the same one per ``{org}_{env}`` (bug 3 fixed)."""
     if not use_cache:
@@ -216,7 +215,7 @@ def get_config_loader(org_id: str, env_type: str, use_cache: bool = True) -> Con
         return loader
 
 
-@deprecated("v2.1 shim: use txo.config.ConfigLoader (removed in txo 4.0)", category=None)
+@shim_of("utils.config_loader.ConfigContext")
 class ConfigContext:
     """``with ConfigContext(org, env) as config:`` — the loaded config dict."""
 

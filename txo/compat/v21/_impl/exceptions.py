@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from typing_extensions import deprecated
-
 from txo import errors as v3
+from txo.compat.warnings import shim_of
 
 __all__ = [
     "ApiAuthenticationError",
@@ -37,13 +36,13 @@ _FILE_FIX = "Check that the file exists, is readable and holds the expected form
 _DATA_FIX = "Check the data against what the operation expects."
 
 
-@deprecated("v2.1 shim: use txo.errors.ErrorContext (removed in txo 4.0)", category=None)
+@shim_of("utils.exceptions.ErrorContext")
 @dataclass(frozen=True, slots=True)
 class ErrorContext(v3.ErrorContext):
     """v2.1 ErrorContext (operation, resource, details); ``to_dict()`` omits None fields."""
 
 
-@deprecated("v2.1 shim: use txo.errors.TxoError (removed in txo 4.0)", category=None)
+@shim_of("utils.exceptions.TxoBaseError")
 class TxoBaseError(v3.TxoError):
     """v2.1 base error: ``str()`` is the message plus `` (during <operation>)``."""
 
@@ -57,7 +56,7 @@ class TxoBaseError(v3.TxoError):
         return base
 
 
-@deprecated("v2.1 shim: use txo.errors.ApiError (removed in txo 4.0)", category=None)
+@shim_of("utils.exceptions.ApiError")
 class ApiError(TxoBaseError, v3.ApiError):
     """v2.1 ApiError(message, status_code=None, response=None, context=None)."""
 
@@ -73,12 +72,12 @@ class ApiError(TxoBaseError, v3.ApiError):
         self.response = response
 
 
-@deprecated("v2.1 shim: use txo.errors.ApiOperationError (removed in txo 4.0)", category=None)
+@shim_of("utils.exceptions.ApiOperationError")
 class ApiOperationError(ApiError, v3.ApiOperationError):
     """An API operation failed."""
 
 
-@deprecated("v2.1 shim: use txo.errors.ApiTimeoutError (removed in txo 4.0)", category=None)
+@shim_of("utils.exceptions.ApiTimeoutError")
 class ApiTimeoutError(ApiError, v3.ApiTimeoutError):
     """Timed out; a truthy ``timeout_seconds`` appends `` after N seconds``; status 408."""
 
@@ -93,7 +92,7 @@ class ApiTimeoutError(ApiError, v3.ApiTimeoutError):
         ApiError.__init__(self, message, status_code=408, **kwargs)
 
 
-@deprecated("v2.1 shim: use txo.errors.RateLimitError (removed in txo 4.0)", category=None)
+@shim_of("utils.exceptions.ApiRateLimitError")
 class ApiRateLimitError(ApiError, v3.RateLimitError):
     """Status 429; ``.message`` mentions ``retry_after`` but ``str()`` does not (as in v2.1)."""
 
@@ -106,7 +105,7 @@ class ApiRateLimitError(ApiError, v3.RateLimitError):
             self.message = f"{message}. Retry after {retry_after} seconds"
 
 
-@deprecated("v2.1 shim: use txo.errors.ApiAuthenticationError (removed in txo 4.0)", category=None)
+@shim_of("utils.exceptions.ApiAuthenticationError")
 class ApiAuthenticationError(ApiError, v3.ApiAuthenticationError):
     """Status 401."""
 
@@ -114,7 +113,7 @@ class ApiAuthenticationError(ApiError, v3.ApiAuthenticationError):
         ApiError.__init__(self, message, status_code=401, **kwargs)
 
 
-@deprecated("v2.1 shim: use txo.errors.EntityNotFoundError (removed in txo 4.0)", category=None)
+@shim_of("utils.exceptions.ApiNotFoundError")
 class ApiNotFoundError(ApiError, v3.EntityNotFoundError):
     """``"<resource> not found"`` unless a message is given; status 404."""
 
@@ -126,7 +125,7 @@ class ApiNotFoundError(ApiError, v3.EntityNotFoundError):
         ApiError.__init__(self, message, status_code=404, **kwargs)
 
 
-@deprecated("v2.1 shim: use txo.errors.ApiValidationError (removed in txo 4.0)", category=None)
+@shim_of("utils.exceptions.ApiValidationError")
 class ApiValidationError(ApiError, v3.ApiValidationError):
     """Status 400; with a field: ``"<m> for field '<f>'"`` plus ``": <v>"``."""
 
@@ -146,7 +145,7 @@ class ApiValidationError(ApiError, v3.ApiValidationError):
         self.value = value
 
 
-@deprecated("v2.1 shim: use txo.errors.EntityNotFoundError (removed in txo 4.0)", category=None)
+@shim_of("utils.exceptions.EntityNotFoundError")
 class EntityNotFoundError(ApiNotFoundError):
     """``"<type> with ID '<id>' not found"`` or ``"<type> not found"``."""
 
@@ -159,7 +158,7 @@ class EntityNotFoundError(ApiNotFoundError):
         self.entity_id = entity_id
 
 
-@deprecated("v2.1 shim: use txo.errors.ConfigError (removed in txo 4.0)", category=None)
+@shim_of("utils.exceptions.ConfigurationError")
 class ConfigurationError(TxoBaseError, v3.ConfigError):
     """``.config_key``; ``.message`` mentions the key, ``str()`` does not (as in v2.1)."""
 
@@ -175,7 +174,7 @@ class ConfigurationError(TxoBaseError, v3.ConfigError):
             self.message = f"{message} (key: {config_key})"
 
 
-@deprecated("v2.1 shim: use txo.errors.ValidationError (removed in txo 4.0)", category=None)
+@shim_of("utils.exceptions.ValidationError")
 class ValidationError(TxoBaseError, v3.ValidationError):
     """``.field`` and ``.value``."""
 
@@ -190,7 +189,7 @@ class ValidationError(TxoBaseError, v3.ValidationError):
         self.value = value
 
 
-@deprecated("v2.1 shim: use txo.errors.FileOperationError (removed in txo 4.0)", category=None)
+@shim_of("utils.exceptions.FileOperationError")
 class FileOperationError(TxoBaseError, v3.FileOperationError):
     """``.file_path`` and ``.operation``."""
 
@@ -206,7 +205,7 @@ class FileOperationError(TxoBaseError, v3.FileOperationError):
         )
 
 
-@deprecated("v2.1 shim: use txo.errors.HelpfulError (removed in txo 4.0)", category=None)
+@shim_of("utils.exceptions.HelpfulError")
 class HelpfulError(TxoBaseError, v3.HelpfulError):
     """v2.1 HelpfulError(what_went_wrong, how_to_fix, example=None); no context.
 

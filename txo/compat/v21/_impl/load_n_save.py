@@ -23,11 +23,10 @@ from pathlib import Path
 from types import MappingProxyType, ModuleType
 from typing import Any, ClassVar, Literal
 
-from typing_extensions import deprecated
-
 from txo import errors as v3
 from txo.compat.v21._impl.exceptions import FileOperationError, ValidationError
 from txo.compat.v21._impl.path_helpers import category_name, get_path, v3_paths
+from txo.compat.warnings import shim_of
 from txo.data import DataFileNotFoundError, DataHandler, atomic_write
 from txo.data.codecs.binary_codec import BinaryCodec
 from txo.data.codecs.text_codec import TextCodec
@@ -63,7 +62,7 @@ _SAVE_KWARGS: Mapping[str, frozenset[str]] = MappingProxyType(
 _KWARGS_210 = frozenset({"index", "sheet_name", "indent", "ensure_ascii", "encoding"})
 
 
-@deprecated("v2.1 shim: use txo.data.DataHandler.save (removed in txo 4.0)", category=None)
+@shim_of("utils.load_n_save.DecimalEncoder")
 class DecimalEncoder(json.JSONEncoder):
     """JSON encoder writing ``Decimal`` as ``float`` (v2.1's on-disk format)."""
 
@@ -183,7 +182,7 @@ def _is_encoding(name: str) -> bool:
     return True
 
 
-@deprecated("v2.1 shim: use txo.data.DataHandler (removed in txo 4.0)", category=None)
+@shim_of("utils.load_n_save.TxoDataHandler")
 class TxoDataHandler:
     """v2.1's data handler: static methods over ``<root>/<directory>/<filename>``."""
 

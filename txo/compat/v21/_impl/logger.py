@@ -22,10 +22,9 @@ import threading
 import time
 from typing import Any
 
-from typing_extensions import deprecated
-
 from txo.compat.runtime import current
 from txo.compat.v21._impl.path_helpers import v3_paths
+from txo.compat.warnings import shim_of
 from txo.errors import ConfigError
 from txo.log import LoggingSetup, Redactor, load_redaction_patterns, setup_logging
 from txo.log.factory import LOGGING_CONFIG_FILE, REDACTION_PATTERNS_FILE
@@ -40,7 +39,7 @@ def _redactor() -> Redactor:
     return Redactor(load_redaction_patterns(path if path.is_file() else None), current().secrets)
 
 
-@deprecated("v2.1 shim: use txo.log.Redactor (removed in txo 4.0)", category=None)
+@shim_of("utils.logger.TokenRedactionFilter")
 class TokenRedactionFilter(logging.Filter):
     """Redacts a record's message in place (after formatting it, so ``%d`` still works).
 
@@ -69,14 +68,14 @@ class TokenRedactionFilter(logging.Filter):
         return True
 
 
-@deprecated("v2.1 shim: use txo.log.RedactingFormatter (removed in txo 4.0)", category=None)
+@shim_of("utils.logger.UTCFormatter")
 class UTCFormatter(logging.Formatter):
     """A formatter with UTC timestamps."""
 
     converter = staticmethod(time.gmtime)
 
 
-@deprecated("v2.1 shim: use txo.log.setup_logging (removed in txo 4.0)", category=None)
+@shim_of("utils.logger.ContextFilter")
 class ContextFilter(logging.Filter):
     """2.1.0: adds ``record.org_id`` (default ``"default"``) and ``record.elapsed_ms``."""
 
@@ -112,7 +111,7 @@ def _install() -> LoggingSetup:
     return setup
 
 
-@deprecated("v2.1 shim: use txo.log.setup_logging (removed in txo 4.0)", category=None)
+@shim_of("utils.logger.TxoLogger")
 class TxoLogger:
     """v2.1's logger singleton: ``TxoLogger()`` and ``setup_logger()`` return the same one."""
 
@@ -177,7 +176,7 @@ class TxoLogger:
         self._setup.close()
 
 
-@deprecated("v2.1 shim: use txo.log.setup_logging (removed in txo 4.0)", category=None)
+@shim_of("utils.logger.setup_logger")
 def setup_logger(org_id: str | None = None) -> TxoLogger:
     """The process's TxoLogger (``org_id``: 2.1.0 form, accepted)."""
     instance: TxoLogger = current().logger

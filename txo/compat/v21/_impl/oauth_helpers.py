@@ -17,11 +17,10 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
-from typing_extensions import deprecated
-
 from txo import errors as v3
 from txo.compat.runtime import current
 from txo.compat.v21._impl.exceptions import ApiAuthenticationError, ApiTimeoutError
+from txo.compat.warnings import shim_of
 from txo.http import auth as v3auth
 
 __all__ = [
@@ -47,7 +46,7 @@ class HTTPError(OSError):
         self.response = SimpleNamespace(status_code=status_code, text=message)
 
 
-@deprecated("v2.1 shim: use txo.http.TokenCache (removed in txo 4.0)", category=None)
+@shim_of("utils.oauth_helpers.TokenInfo")
 @dataclass
 class TokenInfo:
     """An access token and when it expires (epoch seconds)."""
@@ -71,7 +70,7 @@ def _key(key: str) -> v3auth.TokenKey:
     return (tenant, client, scope)
 
 
-@deprecated("v2.1 shim: use txo.http.TokenCache (removed in txo 4.0)", category=None)
+@shim_of("utils.oauth_helpers.TokenCache")
 class TokenCache:
     """v2.1's string-keyed cache (``tenant:client_id:scope``) over a v3 TokenCache."""
 
@@ -122,7 +121,7 @@ def _legacy(exc: v3.ApiError) -> v3.ApiError:
     return ApiAuthenticationError(exc.message)
 
 
-@deprecated("v2.1 shim: use txo.http.ClientCredentialsAuth (removed in txo 4.0)", category=None)
+@shim_of("utils.oauth_helpers.OAuthClient")
 class OAuthClient:
     """v2.1 OAuth client (client credentials); tokens go to the process-wide cache."""
 
@@ -230,7 +229,7 @@ def _default_client() -> OAuthClient:
     return client
 
 
-@deprecated("v2.1 shim: use txo.http.ClientCredentialsAuth (removed in txo 4.0)", category=None)
+@shim_of("utils.oauth_helpers.get_client_credentials_token")
 def get_client_credentials_token(
     tenant_id: str, client_id: str, client_secret: str, scope: str, use_cache: bool = True
 ) -> str:
@@ -245,12 +244,12 @@ def get_client_credentials_token(
         raise HTTPError(str(exc), 401) from exc
 
 
-@deprecated("v2.1 shim: use txo.http.TokenCache.clear (removed in txo 4.0)", category=None)
+@shim_of("utils.oauth_helpers.clear_token_cache")
 def clear_token_cache() -> None:
     _global_cache().clear()
 
 
-@deprecated("v2.1 shim: use txo.http.ClientCredentialsAuth (removed in txo 4.0)", category=None)
+@shim_of("utils.oauth_helpers.get_oauth_client")
 def get_oauth_client(
     tenant_id: str | None = None, timeout: int = 30, max_retries: int = 3, cache_tokens: bool = True
 ) -> OAuthClient:

@@ -15,10 +15,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
 
-from typing_extensions import deprecated
-
 from txo import paths as v3
 from txo.compat.runtime import current
+from txo.compat.warnings import shim_of
 
 __all__ = [
     "CategoryType",
@@ -53,7 +52,7 @@ _ALIASES_210 = MappingProxyType(
 _UNITS = ("B", "KB", "MB", "GB", "TB")
 
 
-@deprecated("v2.1 shim: use txo.paths.Dir (removed in txo 4.0)", category=None)
+@shim_of("utils.path_helpers.Dir")
 class Dir:
     """v2.1 category constants; each is the v3 ``Dir`` member, which equals its string."""
 
@@ -79,7 +78,7 @@ class Dir:
         return category in cls.all()
 
 
-@deprecated("v2.1 shim: use txo.paths.ProjectPaths (removed in txo 4.0)", category=None)
+@shim_of("utils.path_helpers.ProjectPaths")
 @dataclass(frozen=True, slots=True)
 class ProjectPaths:
     """v2.1 ProjectPaths: the root and one attribute per category folder."""
@@ -145,7 +144,7 @@ def category_name(category: str) -> str:
     return name
 
 
-@deprecated("v2.1 shim: use txo.paths.ProjectPaths.path (removed in txo 4.0)", category=None)
+@shim_of("utils.path_helpers.get_path")
 def get_path(category: str, filename: str, ensure_parent: bool = True) -> Path:
     """``<root>/<category>/<filename>``; ``ensure_parent`` creates the parent folder."""
     target = v3_paths().path(category_name(category), filename)
@@ -157,7 +156,7 @@ def get_path(category: str, filename: str, ensure_parent: bool = True) -> Path:
     return target
 
 
-@deprecated("v2.1 shim: use txo.paths.ProjectPaths (removed in txo 4.0)", category=None)
+@shim_of("utils.path_helpers.set_project_root")
 def set_project_root(path: Path | str) -> None:
     """Use ``path`` as the project root from now on (lasting, unlike v2.1)."""
     root = Path(path)
@@ -168,13 +167,13 @@ def set_project_root(path: Path | str) -> None:
     current().set_root(root.resolve())
 
 
-@deprecated("v2.1 shim: use txo.paths.find_project_root (removed in txo 4.0)", category=None)
+@shim_of("utils.path_helpers.get_project_root")
 def get_project_root() -> Path:
     """The project root."""
     return current().root
 
 
-@deprecated("v2.1 shim: use pathlib.Path.glob + Path.unlink (removed in txo 4.0)", category=None)
+@shim_of("utils.path_helpers.cleanup_old_files")
 def cleanup_old_files(
     category: str, days: int = 30, pattern: str = "*", dry_run: bool = False
 ) -> list[Path]:
@@ -190,7 +189,7 @@ def cleanup_old_files(
     return old
 
 
-@deprecated("v2.1 shim: use pathlib.Path.glob + shutil.rmtree (removed in txo 4.0)", category=None)
+@shim_of("utils.path_helpers.cleanup_tmp")
 def cleanup_tmp(max_age_hours: int = 24) -> int:
     """Remove files and folders in tmp/ older than ``max_age_hours``; return how many."""
     folder = v3_paths().dir(v3.Dir.TMP)
@@ -209,7 +208,7 @@ def cleanup_tmp(max_age_hours: int = 24) -> int:
     return removed
 
 
-@deprecated("v2.1 shim: use a local helper (removed in txo 4.0)", category=None)
+@shim_of("utils.path_helpers.format_size")
 def format_size(size_bytes: float) -> str:
     """``69`` → ``"69.00 B"``; units B…PB by 1024."""
     size = float(size_bytes)
@@ -220,7 +219,7 @@ def format_size(size_bytes: float) -> str:
     return f"{size:.2f} PB"
 
 
-@deprecated("v2.1 shim: use pathlib.Path.rglob (removed in txo 4.0)", category=None)
+@shim_of("utils.path_helpers.get_dir_size")
 def get_dir_size(category: str, human_readable: bool = True) -> str | int:
     """Recursive size of a category folder (``"0 B"``/0 when it does not exist)."""
     folder = v3_paths().dir(category_name(category))
@@ -230,9 +229,7 @@ def get_dir_size(category: str, human_readable: bool = True) -> str | int:
     return format_size(total) if human_readable else total
 
 
-@deprecated(
-    "v2.1 shim: use txo.paths.ProjectPaths.dir(category).glob (removed in txo 4.0)", category=None
-)
+@shim_of("utils.path_helpers.list_files")
 def list_files(category: str, pattern: str = "*", recursive: bool = False) -> list[Path]:
     """Sorted files in a category folder matching ``pattern``."""
     folder = v3_paths().dir(category_name(category))
@@ -242,7 +239,7 @@ def list_files(category: str, pattern: str = "*", recursive: bool = False) -> li
     return sorted(p for p in found if p.is_file())
 
 
-@deprecated("v2.1 shim: use shutil.copy2 (removed in txo 4.0)", category=None)
+@shim_of("utils.path_helpers.ensure_file_backup")
 def ensure_file_backup(category: str, filename: str, max_backups: int = 5) -> Path | None:
     """Copy the file to ``<stem>_backup_<YYYYmmdd_HHMMSS><suffix>``; keep the newest N."""
     source = v3_paths().path(category_name(category), filename)

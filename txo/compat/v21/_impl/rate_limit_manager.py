@@ -13,16 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-from typing_extensions import deprecated
-
 from txo.compat.v21._impl.api_common import RateLimiter
+from txo.compat.warnings import shim_of
 
 __all__ = ["EndpointLimits", "RateLimitManager"]
 
 _log = logging.getLogger("TxoApp")
 
 
-@deprecated("v2.1 shim: use txo.http.TokenBucket (removed in txo 4.0)", category=None)
+@shim_of("utils.rate_limit_manager.EndpointLimits")
 @dataclass
 class EndpointLimits:
     """Rate, burst and an optional shared pool name for one endpoint pattern."""
@@ -32,7 +31,7 @@ class EndpointLimits:
     shared_pool: str | None = None
 
 
-@deprecated("v2.1 shim: use txo.http.HostCooldown (removed in txo 4.0)", category=None)
+@shim_of("utils.rate_limit_manager.RateLimitManager")
 class RateLimitManager:
     """One RateLimiter per host (or per shared pool), configured by URL pattern."""
 

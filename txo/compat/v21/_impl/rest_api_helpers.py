@@ -19,8 +19,6 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from typing_extensions import deprecated
-
 from txo import errors as v3
 from txo.compat.runtime import current
 from txo.compat.v21._impl._http_errors import legacy_error
@@ -30,6 +28,7 @@ from txo.compat.v21._impl.exceptions import (
     ApiTimeoutError,
 )
 from txo.compat.v21._impl.url_helpers import odata_condition
+from txo.compat.warnings import shim_of
 from txo.http.auth import StaticTokenAuth
 from txo.http.breaker import BreakerRegistry
 from txo.http.breaker import CircuitBreaker as V3Breaker
@@ -58,7 +57,7 @@ DEFAULT_TIMEOUTS: Mapping[str, float] = MappingProxyType(
 )
 
 
-@deprecated("v2.1 shim: use txo.http.RestClient (removed in txo 4.0)", category=None)
+@shim_of("utils.rest_api_helpers.RestOperationResult")
 @dataclass
 class RestOperationResult:
     """The outcome of ``create_or_update`` (errors are returned, not raised)."""
@@ -71,7 +70,7 @@ class RestOperationResult:
     raw_result: Any = None
 
 
-@deprecated("v2.1 shim: use txo.http.SessionPool (removed in txo 4.0)", category=None)
+@shim_of("utils.rest_api_helpers.SessionManager")
 class SessionManager:
     """v2.1's session cache over a v3 :class:`SessionPool` (sessions are ``httpx.Client``)."""
 
@@ -144,7 +143,7 @@ def _retry_policy(timeouts: Mapping[str, Any], jitter: Mapping[str, Any]) -> Ret
     )
 
 
-@deprecated("v2.1 shim: use txo.http.RestClient (removed in txo 4.0)", category=None)
+@shim_of("utils.rest_api_helpers.TxoRestAPI")
 class TxoRestAPI:
     """v2.1's REST client; a context manager."""
 
@@ -432,7 +431,7 @@ def _next_link(body: Any) -> str | None:
     return link if isinstance(link, str) and link else None
 
 
-@deprecated("v2.1 shim: use txo.http.RetryPolicy (removed in txo 4.0)", category=None)
+@shim_of("utils.rest_api_helpers.retry_rest_call")
 def retry_rest_call(
     api_func: Callable[..., Any],
     *args: Any,

@@ -17,8 +17,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from typing_extensions import deprecated
-
 from txo import errors as v3
 from txo.compat.v21._impl._util import v21_default
 from txo.compat.v21._impl.config_loader import ConfigLoader
@@ -26,6 +24,7 @@ from txo.compat.v21._impl.exceptions import HelpfulError
 from txo.compat.v21._impl.logger import setup_logger
 from txo.compat.v21._impl.oauth_helpers import OAuthClient
 from txo.compat.v21._impl.path_helpers import v3_paths
+from txo.compat.warnings import shim_of
 from txo.config.loader import check_name
 from txo.runner import build_parser
 
@@ -43,9 +42,7 @@ _TOKEN_EXAMPLE = (
 )
 
 
-@deprecated(
-    "v2.1 shim: use txo.runner.run_script(extra_args=...) (removed in txo 4.0)", category=None
-)
+@shim_of("utils.script_runner.ArgumentDefinition")
 @dataclass
 class ArgumentDefinition:
     """One extra command-line argument (v2.1 rules: see ScriptRunner.parse_arguments)."""
@@ -100,7 +97,7 @@ def _missing_oauth(config: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
     ], found
 
 
-@deprecated("v2.1 shim: use txo.runner.run_script (removed in txo 4.0)", category=None)
+@shim_of("utils.script_runner.ScriptRunner")
 class ScriptRunner:
     """Parse ``org_id env_type [extras]``, load the config, optionally get a token."""
 
@@ -206,16 +203,14 @@ def _run_at_boundary(runner: ScriptRunner, extra: Sequence[ArgumentDefinition] |
         sys.exit(1)  # txo: ignore[TXO201] v2.1 semantics: documented exit code of this API
 
 
-@deprecated("v2.1 shim: use txo.runner.run_script (removed in txo 4.0)", category=None)
+@shim_of("utils.script_runner.parse_args_and_load_config")
 def parse_args_and_load_config(description: str, require_token: bool = False) -> dict[str, Any]:
     """The config dict with ``_org_id``, ``_env_type`` and ``_token``; exits 1/130 on failure."""
     config: dict[str, Any] = _run_at_boundary(ScriptRunner(description, require_token), None)
     return config
 
 
-@deprecated(
-    "v2.1 shim: use txo.runner.run_script(extra_args=...) (removed in txo 4.0)", category=None
-)
+@shim_of("utils.script_runner.parse_custom_args_and_load_config")
 def parse_custom_args_and_load_config(
     description: str,
     custom_args: Sequence[ArgumentDefinition] | None = None,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, quote, urlencode, urlparse, urlunparse
 
-from typing_extensions import deprecated
+from txo.compat.warnings import shim_of
 
 __all__ = [
     "URLComponents",
@@ -36,7 +36,7 @@ _OPERATOR_PREFIX = re.compile(r"^\s*(eq|ne|gt|ge|lt|le|has|in)\s+\S", re.IGNOREC
 _PLACEHOLDER = re.compile(r"\\\{([^}]+)\\\}")
 
 
-@deprecated("v2.1 shim: use httpx.URL (removed in txo 4.0)", category=None)
+@shim_of("utils.url_helpers.URLComponents")
 @dataclass
 class URLComponents:
     """Base URL, path segments (not encoded), query parameters and fragment."""
@@ -59,7 +59,7 @@ class URLComponents:
         return url
 
 
-@deprecated("v2.1 shim: use httpx.URL (removed in txo 4.0)", category=None)
+@shim_of("utils.url_helpers.build_url")
 def build_url(
     base_url: str,
     *path_segments: str | int,
@@ -79,7 +79,7 @@ def build_url(
     return url
 
 
-@deprecated("v2.1 shim: use urllib.parse.urlencode (removed in txo 4.0)", category=None)
+@shim_of("utils.url_helpers.build_query_string")
 def build_query_string(
     params: dict[str, Any], safe_chars: str = "", array_format: str = "repeat"
 ) -> str:
@@ -124,7 +124,7 @@ def odata_condition(field_name: str, condition: Any) -> str:
     return f"{field_name} eq '{text.replace(chr(39), chr(39) * 2)}'"
 
 
-@deprecated("v2.1 shim: use an explicit $filter (removed in txo 4.0)", category=None)
+@shim_of("utils.url_helpers.build_odata_filter")
 def build_odata_filter(conditions: dict[str, Any], operator: str = "and") -> str:
     """``{"status": "gt 1", "name": "a"}`` → ``"status gt 1 and name eq 'a'"``."""
     if not conditions:
@@ -132,7 +132,7 @@ def build_odata_filter(conditions: dict[str, Any], operator: str = "and") -> str
     return f" {operator} ".join(odata_condition(k, v) for k, v in conditions.items())
 
 
-@deprecated("v2.1 shim: use urllib.parse.urlsplit (removed in txo 4.0)", category=None)
+@shim_of("utils.url_helpers.parse_url")
 def parse_url(url: str) -> dict[str, Any]:
     """scheme, netloc, path, params, query (``parse_qs``), fragment."""
     parsed = urlparse(url)
@@ -146,7 +146,7 @@ def parse_url(url: str) -> dict[str, Any]:
     }
 
 
-@deprecated("v2.1 shim: use httpx.URL.copy_merge_params (removed in txo 4.0)", category=None)
+@shim_of("utils.url_helpers.add_query_params")
 def add_query_params(url: str, params: dict[str, Any]) -> str:
     """Add or override query parameters (None values are ignored)."""
     parsed = urlparse(url)
@@ -157,7 +157,7 @@ def add_query_params(url: str, params: dict[str, Any]) -> str:
     return urlunparse(parsed._replace(query=urlencode(query, doseq=True)))
 
 
-@deprecated("v2.1 shim: use a local regex (removed in txo 4.0)", category=None)
+@shim_of("utils.url_helpers.extract_path_params")
 def extract_path_params(url_template: str, url: str) -> dict[str, str]:
     """``{name}`` placeholders matched against ``url`` (``{}`` when it does not match)."""
     pattern = _PLACEHOLDER.sub(r"(?P<\1>[^/]+)", re.escape(url_template))
@@ -165,7 +165,7 @@ def extract_path_params(url_template: str, url: str) -> dict[str, str]:
     return dict(match.groupdict()) if match else {}
 
 
-@deprecated("v2.1 shim: use a local helper (removed in txo 4.0)", category=None)
+@shim_of("utils.url_helpers.build_context_string")
 def build_context_string(*components: Any, separator: str = ":") -> str:
     """``"[a:b]"``; None dropped; a part over 36 chars containing '-' is cut to 8."""
     parts = [str(c) for c in components if c is not None]
@@ -173,7 +173,7 @@ def build_context_string(*components: Any, separator: str = ":") -> str:
     return f"[{separator.join(cut)}]"
 
 
-@deprecated("v2.1 shim: use posixpath.normpath (removed in txo 4.0)", category=None)
+@shim_of("utils.url_helpers.normalize_path")
 def normalize_path(path: str) -> str:
     """Collapse slashes and ``.``/``..``; keep leading and trailing slashes."""
     collapsed = re.sub(r"/+", "/", path)
@@ -192,7 +192,7 @@ def normalize_path(path: str) -> str:
     return result
 
 
-@deprecated("v2.1 shim: use httpx.URL.join (removed in txo 4.0)", category=None)
+@shim_of("utils.url_helpers.join_url_paths")
 def join_url_paths(*paths: str) -> str:
     """``("/api/v2/", "/users/", "123")`` → ``"/api/v2/users/123"``."""
     if not paths:
