@@ -16,7 +16,8 @@ def test_guide_table_matches_registry() -> None:
     text = GUIDE.read_text(encoding="utf-8")
     assert update_guide(text) == text, "run: python -m txo.compat.guide"
     for name, shim in SHIMS.items():
-        assert f"| `{name}` | `{shim.replacement}` | TXO501 | 4.0 |" in text
+        kind = f" ({shim.kind})" if shim.kind != "name" else ""
+        assert f"| `{name}`{kind} | `{shim.replacement}` | TXO501 | 4.0 | {shim.since} |" in text
 
 
 def test_check_mode(tmp_path: Path) -> None:

@@ -46,7 +46,7 @@ from txo.compat.runtime import (
     reset,
     target_from_environ,
 )
-from txo.compat.warnings import enable_warnings
+from txo.compat.warnings import enable_warnings, warn_deprecated
 from txo.errors import ConfigError
 from txo.runner import EXIT_OK, EXIT_USAGE, call_guarded
 
@@ -85,6 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"txo.compat: script not found: {script}\n{USAGE}", file=sys.stderr)
         return EXIT_USAGE
     root = find_script_root(script)
+    if script.name == "validate_tko_compliance.py" and script.parent.name == "utils":
+        return _tko_validator(args[1:] or [str(root)])
     _prepare(script, root, args[1:])
     install(CompatRuntime(root=root, clock=options.clock, target=options.target))
     try:
@@ -129,6 +131,15 @@ def _clock(name: str) -> Clock:
         raise ValueError(f"unknown clock {name!r} (use real or instant)")
     clock: Clock = _CLOCKS[key]()
     return clock
+
+
+def _tko_validator(paths: list[str]) -> int:
+    """3.1's ``utils/validate_tko_compliance.py``: ``txo-migrate check`` replaces it (warned)."""
+    from txo.compat.v21._impl.validate_tko_compliance import main as validate
+
+    enable_warnings()
+    warn_deprecated("utils.validate_tko_compliance.main")
+    return validate(paths)
 
 
 def _prepare(script: Path, root: Path, script_args: list[str]) -> None:

@@ -27,14 +27,17 @@ def _cell(text: str) -> str:
 
 def render_table(shims: Mapping[str, Shim] = SHIMS) -> str:
     """The markdown table: one row per v2.1 name, in registry order."""
+    v31 = sum(1 for s in shims.values() if s.since == "3.1")
     lines = [
-        f"{len(shims)} v2.1 names. Each warns with `TxoV4RemovalWarning` when used.",
+        f"{len(shims)} legacy names ({len(shims) - v31} from v2.1.x, {v31} added by v3.1.x). "
+        "Each warns with `TxoV4RemovalWarning` when used.",
         "",
-        "| v2.1 name | v3 replacement | rule | removed in | note |",
-        "|---|---|---|---|---|",
+        "| legacy name | v3 replacement | rule | removed in | since | note |",
+        "|---|---|---|---|---|---|",
     ]
     for shim in shims.values():
-        cells = (f"`{shim.v21_name}`", f"`{shim.replacement}`", shim.code, shim.removal, shim.note)
+        name = f"`{shim.v21_name}`" + (f" ({shim.kind})" if shim.kind != "name" else "")
+        cells = (name, f"`{shim.replacement}`", shim.code, shim.removal, shim.since, shim.note)
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return "\n".join(lines)
 

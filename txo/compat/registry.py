@@ -1,7 +1,14 @@
-"""SHIMS: the one registry of every v2.1 public name and its v3 replacement.
+"""SHIMS: the one registry of every legacy public name and its v3 replacement.
 
-It drives the deprecation warnings, the name-by-name table in
-migration/GUIDE.md and the migration checker's deprecated-name rule.
+Legacy means the TXO Python Template's ``utils/`` package: every v2.1.x
+public name, plus what v3.1.x added (``since="3.1"``): new module names,
+new members of v2.1 classes (``kind="member"``, e.g.
+``utils.load_n_save.TxoDataHandler.save_with_timestamp``) and v3.1
+behaviours of v2.1 members (``kind="behaviour"``).
+
+It drives the deprecation warnings, the facade modules, the ``__deprecated__``
+notes, the name-by-name table in migration/GUIDE.md and the migration
+checker's deprecated-name rule.
 
 The registry is plain data (no imports of the compat implementation), so
 the migration checker can read it without loading the compat layer.
@@ -12,22 +19,43 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Literal
 
-__all__ = ["DEPRECATED_NAME_CODE", "SHIMS", "V21_MODULES", "Shim", "names_in", "v21_module"]
+__all__ = [
+    "DEPRECATED_NAME_CODE",
+    "SHIMS",
+    "V21_MODULES",
+    "Shim",
+    "ShimKind",
+    "members_of",
+    "names_in",
+    "v21_module",
+]
 
 DEPRECATED_NAME_CODE = "TXO501"
 _REMOVAL = "4.0"
 
 
+ShimKind = Literal["name", "member", "behaviour"]
+
+
 @dataclass(frozen=True, slots=True)
 class Shim:
-    """One v2.1 name: what replaces it, the rule code that flags it, when it goes."""
+    """One legacy name: what replaces it, the rule code that flags it, when it goes.
+
+    ``kind``: ``"name"`` is a module-level name, ``"member"`` an attribute of a
+    legacy class (``module`` is then the class's dotted name), ``"behaviour"``
+    a v3.1 behaviour of an existing member (it warns when that behaviour is used).
+    ``since``: the legacy release that introduced it (``"2.1"`` or ``"3.1"``).
+    """
 
     v21_name: str  # dotted, e.g. "utils.logger.setup_logger"
     replacement: str  # v3 name or short instruction, e.g. "txo.log.setup_logging"
     code: str  # migration rule code, e.g. "TXO501"
     removal: str  # removal version, e.g. "4.0"
     note: str = ""
+    since: str = "2.1"
+    kind: ShimKind = "name"
 
     @property
     def module(self) -> str:
@@ -235,8 +263,77 @@ _ROWS: tuple[tuple[str, tuple[_Row, ...]], ...] = (
     ("url_helpers", _URL_HELPERS),
 )
 
-#: The v2.1 modules, in the order v21-api.md lists them ("" is the package itself).
-V21_MODULES: tuple[str, ...] = tuple(module for module, _rows in _ROWS)
+
+_TIMESTAMP = "datetime.now(timezone.utc).strftime('%Y-%m-%dT%H%M%SZ')"
+_V31_SAVE_NOTE = (
+    "3.1: a {sheet: DataFrame} dict saved to .xlsx is a multi-sheet workbook; a single "
+    "DataFrame goes to sheet 'Data' (2.1: 'Sheet1'; chosen by the compat target)."
+)
+#: What the template's v3.1.x added: (dotted name, replacement, note, kind).
+_V31: tuple[tuple[str, str, str, ShimKind], ...] = (
+    (
+        "load_n_save.TxoDataHandler.get_utc_timestamp",
+        _TIMESTAMP,
+        "Static; UTC 'YYYY-MM-DDTHHMMSSZ'.",
+        "member",
+    ),
+    (
+        "load_n_save.TxoDataHandler.save_with_timestamp",
+        "txo.data.DataHandler.save with a timestamped file name",
+        "Static; inserts _<timestamp> before the last dot when add_timestamp=True.",
+        "member",
+    ),
+    (
+        "load_n_save.TxoDataHandler.save",
+        "pandas.ExcelWriter, or txo.data.DataHandler.save per sheet",
+        _V31_SAVE_NOTE,
+        "behaviour",
+    ),
+    (
+        "path_helpers.setup_import_path",
+        "run scripts as modules from the project root (python -m)",
+        "Puts the project root on sys.path.",
+        "name",
+    ),
+    (
+        "oauth_helpers.OAuthClient.clear_cache",
+        "txo.http.TokenCache.clear",
+        "A staticmethod in 3.1 (an instance method in 2.1); both forms work.",
+        "member",
+    ),
+    ("rate_limit_manager.logger", *_LOGGER_ROW[1:], "name"),
+    (
+        "validate_tko_compliance.main",
+        "txo-migrate check",
+        "Running the 3.1 validator under compat runs txo-migrate check (with a warning).",
+        "name",
+    ),
+    (
+        "validate_tko_compliance.TkoComplianceValidator",
+        "txo-migrate check",
+        "Not provided: importing it raises ImportError naming txo-migrate check.",
+        "name",
+    ),
+    (
+        "config_loader.ConfigLoader.load_config",
+        "txo.config.ConfigLoader.load (raises txo.errors.ConfigError)",
+        "3.1: a schema violation raises ValidationError('Schema validation failed at ...'); "
+        "compat raises one error that is both that and v2.1's HelpfulError.",
+        "behaviour",
+    ),
+)
+
+
+def _short(module: str) -> str:
+    """``"utils.logger"`` → ``"logger"``; ``"utils"`` → ``""`` (inverse of v21_module)."""
+    return "" if module == "utils" else module.removeprefix("utils.")
+
+
+def _v31() -> tuple[Shim, ...]:
+    return tuple(
+        Shim(f"utils.{name}", replacement, DEPRECATED_NAME_CODE, _REMOVAL, note, "3.1", kind)
+        for name, replacement, note, kind in _V31
+    )
 
 
 def _build(shims: tuple[Shim, ...]) -> Mapping[str, Shim]:
@@ -244,11 +341,26 @@ def _build(shims: tuple[Shim, ...]) -> Mapping[str, Shim]:
 
 
 SHIMS: Mapping[str, Shim] = _build(
-    tuple(shim for module, rows in _ROWS for shim in _module(module, rows))
+    tuple(shim for module, rows in _ROWS for shim in _module(module, rows)) + _v31()
+)
+
+
+#: The legacy modules, v2.1's in its API reference's order, then 3.1's ("" is the package).
+V21_MODULES: tuple[str, ...] = tuple(module for module, _rows in _ROWS) + tuple(
+    dict.fromkeys(
+        _short(s.module)
+        for s in SHIMS.values()
+        if s.kind == "name" and _short(s.module) not in dict(_ROWS)
+    )
 )
 
 
 def names_in(module: str) -> tuple[str, ...]:
-    """The public names of one v2.1 module (``""`` for the package), in registry order."""
+    """The public names of one legacy module (``""`` for the package), in registry order."""
     dotted = v21_module(module)
-    return tuple(s.name for s in SHIMS.values() if s.module == dotted)
+    return tuple(s.name for s in SHIMS.values() if s.module == dotted and s.kind == "name")
+
+
+def members_of(owner: str) -> tuple[Shim, ...]:
+    """Member and behaviour shims of a legacy class (``utils.load_n_save.TxoDataHandler``)."""
+    return tuple(s for s in SHIMS.values() if s.module == owner and s.kind != "name")

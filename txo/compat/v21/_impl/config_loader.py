@@ -11,7 +11,9 @@ keeps v2.1's messages and return type (a mutable ``dict``).
 * Bug 3 fixed: ``get_config_loader(use_cache=True)`` and ``ConfigContext()``
   work; loaders are cached per ``{org}_{env}``.
 * A schema violation logs v2.1's three ERROR lines and raises a
-  HelpfulError (the script boundary still exits 1); library code never exits.
+  :class:`SchemaValidationError`, both v2.1's HelpfulError (the script
+  boundary still exits 1) and v3.1's ValidationError (3.1 scripts catch it);
+  library code never exits.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from txo.compat.v21._impl.exceptions import (
     ConfigurationError,
     FileOperationError,
     HelpfulError,
+    ValidationError,
 )
 from txo.compat.v21._impl.path_helpers import v3_paths
 from txo.compat.warnings import shim_of
@@ -47,6 +50,29 @@ def _schema(schema_filename: str) -> v3config.ConfigSchema:
         _log.warning("Schema %s not found; validating with txo's bundled schema", path)
         return v3config.ConfigSchema.bundled()
     return v3config.ConfigSchema(json.loads(path.read_text(encoding="utf-8")), schema_filename)
+
+
+class SchemaValidationError(HelpfulError, ValidationError):
+    """A schema violation: v2.1's HelpfulError and 3.1's ValidationError at once.
+
+    ``except HelpfulError`` (v2.1 scripts, the script boundary) and ``except
+    ValidationError`` (3.1 scripts) both catch it.  ``str()`` follows the compat
+    target: v2.1's Problem/Solution block, or 3.1's one-line message.
+    """
+
+    def __init__(
+        self,
+        what_went_wrong: str,
+        how_to_fix: str,
+        example: str,
+        *,
+        field: str,
+        v31_message: str,
+    ) -> None:
+        HelpfulError.__init__(self, what_went_wrong, how_to_fix, example)
+        self.field, self.value = field, None
+        if current().target == "3.1":
+            self.args = (v31_message,)
 
 
 _SECRETS_EXAMPLE = '{"client-secret": "…", "az-token": "…"}'
@@ -135,11 +161,13 @@ class ConfigLoader:
         )  # fmt: skip
         _log.error("Configuration file: config/%s", self.config_filename)
         _log.error("Schema file: schemas/%s (%d problem(s) in total)", schema_filename, len(found))
-        raise HelpfulError(
+        raise SchemaValidationError(
             f"Schema validation failed for {self.org_id}-{self.env_type}: "
             f"Error at '{_where(first.path)}' - {first.message}",
             f"Fix config/{self.config_filename} to match schemas/{schema_filename}.",
             '{"global": {...}, "script-behavior": {...}}',
+            field=_where(first.path),
+            v31_message=f"Schema validation failed at '{_where(first.path)}': {first.message}",
         )
 
     def load_config(

@@ -9,6 +9,10 @@ only keeps v2.1's dispatch, messages and error classes.
   passes each callee only what it understands.
 * 2.1.0 call forms: ``load_csv(dir, f, encoding, delimiter)`` positionally
   and ``load_excel(..., skip_rows=)`` are accepted.
+* v3.1.x: ``get_utc_timestamp``, ``save_with_timestamp`` and multi-sheet
+  workbooks (``save({sheet: DataFrame}, d, "x.xlsx")``) work under every
+  target; a single DataFrame saved to Excel without ``sheet_name`` goes to
+  sheet "Data" under the 3.1 target, "Sheet1" under 2.1.
 """
 
 from __future__ import annotations
@@ -24,9 +28,11 @@ from types import MappingProxyType, ModuleType
 from typing import Any, ClassVar, Literal
 
 from txo import errors as v3
+from txo.compat.runtime import current
 from txo.compat.v21._impl.exceptions import FileOperationError, ValidationError
 from txo.compat.v21._impl.path_helpers import category_name, get_path, v3_paths
-from txo.compat.warnings import shim_of
+from txo.compat.v21._impl.v31_data import is_sheet_dict, save_sheets, timestamped, utc_timestamp
+from txo.compat.warnings import shim_of, warn_deprecated
 from txo.data import DataFileNotFoundError, DataHandler, atomic_write
 from txo.data.codecs.binary_codec import BinaryCodec
 from txo.data.codecs.text_codec import TextCodec
@@ -81,6 +87,11 @@ def _decimals_to_float(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_decimals_to_float(v) for v in value]
     return value
+
+
+def _default_sheet_name() -> str:
+    """The sheet of a single DataFrame saved without ``sheet_name``: 3.1 'Data', 2.1 'Sheet1'."""
+    return "Data" if current().target == "3.1" else TxoDataHandler.DEFAULT_SHEET_NAME
 
 
 def _handler() -> DataHandler:
@@ -286,6 +297,11 @@ class TxoDataHandler:
         TxoDataHandler.validate_format(data, filename, strict=True)
         fmt = TxoDataHandler.detect_format(filename)
         h = TxoDataHandler
+        if fmt == "excel" and is_sheet_dict(data):  # 3.1: one sheet per entry
+            warn_deprecated("utils.load_n_save.TxoDataHandler.save")
+            index = bool(kwargs["index"]) if "index" in kwargs else False
+            target = get_path(directory, filename)
+            return _logged_save(filename, save_sheets(data, target, index=index))
         if isinstance(data, str):
             return h.save_text(data, directory, filename, **_pick(kwargs, "text"))
         if isinstance(data, bytes) and fmt == "gzip":
@@ -301,6 +317,23 @@ class TxoDataHandler:
         if hasattr(data, "save"):
             return h._save_workbook(data, directory, filename)
         raise TypeError(f"Unsupported data type: {type(data).__name__}")
+
+    # --- v3.1 additions -------------------------------------------------------
+
+    @staticmethod
+    def get_utc_timestamp() -> str:
+        """3.1: the UTC time as ``YYYY-MM-DDTHHMMSSZ`` (for file names)."""
+        warn_deprecated("utils.load_n_save.TxoDataHandler.get_utc_timestamp")
+        return utc_timestamp()
+
+    @staticmethod
+    def save_with_timestamp(
+        data: Any, directory: str, filename: str, add_timestamp: bool = False, **kwargs: Any
+    ) -> Path:
+        """3.1: ``save()``, with ``_<UTC timestamp>`` before the last dot when asked."""
+        warn_deprecated("utils.load_n_save.TxoDataHandler.save_with_timestamp")
+        name = timestamped(filename) if add_timestamp else filename
+        return TxoDataHandler.save(data, directory, name, **kwargs)
 
     # --- loaders --------------------------------------------------------------
 
@@ -434,7 +467,7 @@ class TxoDataHandler:
         if suffix == ".csv":
             return _save(directory, filename, df, index=index, lineterminator="\n", **kwargs)
         if suffix in (".xlsx", ".xls"):
-            name = sheet_name or TxoDataHandler.DEFAULT_SHEET_NAME
+            name = sheet_name or _default_sheet_name()
             return _save(directory, filename, df, index=index, sheet_name=name, **kwargs)
         raise ValueError(f"Unsupported DataFrame format: {suffix}")
 
@@ -483,6 +516,8 @@ def _format_problem(data: Any, fmt: str) -> str | None:
         ok = fmt in ("text", "json", "yaml", "unknown")
     elif isinstance(data, bytes):
         ok = fmt in ("binary", "gzip", "unknown")
+    elif fmt == "excel" and is_sheet_dict(data):
+        ok = True  # 3.1: a multi-sheet workbook
     elif isinstance(data, dict | list):
         ok = fmt in ("json", "yaml", "unknown")
     elif hasattr(data, "to_csv") and hasattr(data, "to_excel"):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import SimpleNamespace
 from urllib.parse import urlencode
@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 from txo import errors as v3
 from txo.compat.runtime import current
 from txo.compat.v21._impl.exceptions import ApiAuthenticationError, ApiTimeoutError
-from txo.compat.warnings import shim_of
+from txo.compat.warnings import shim_of, warn_deprecated
 from txo.http import auth as v3auth
 
 __all__ = [
@@ -119,6 +119,15 @@ def _legacy(exc: v3.ApiError) -> v3.ApiError:
     if isinstance(exc, v3.ApiTimeoutError):
         return ApiTimeoutError(exc.message)
     return ApiAuthenticationError(exc.message)
+
+
+class _ClearCache:
+    """``clear_cache`` on an instance (2.1) or on the class (3.1's staticmethod, warns)."""
+
+    def __get__(self, obj: object, owner: type | None = None) -> Callable[[], None]:
+        if obj is None:
+            warn_deprecated("utils.oauth_helpers.OAuthClient.clear_cache")
+        return _clear_all_tokens
 
 
 @shim_of("utils.oauth_helpers.OAuthClient")
@@ -220,8 +229,13 @@ class OAuthClient:
         _global_cache().clear(f"{tenant}:{client_id}:*")
         return True
 
-    def clear_cache(self) -> None:
-        _global_cache().clear()
+    #: 2.1: ``client.clear_cache()``; 3.1: a staticmethod, ``OAuthClient.clear_cache()``.
+    clear_cache = _ClearCache()
+
+
+def _clear_all_tokens() -> None:
+    """Forget every cached token (v2.1's ``OAuthClient.clear_cache``)."""
+    _global_cache().clear()
 
 
 def _default_client() -> OAuthClient:

@@ -9,6 +9,7 @@ bug 4).  ``get_path`` also accepts the 2.1.0 singular aliases
 from __future__ import annotations
 
 import shutil
+import sys
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -32,6 +33,7 @@ __all__ = [
     "get_project_root",
     "list_files",
     "set_project_root",
+    "setup_import_path",
 ]
 
 CategoryType = Literal[
@@ -165,6 +167,14 @@ def set_project_root(path: Path | str) -> None:
     if not root.is_dir():
         raise ValueError(f"Project root is not a directory: {root}")
     current().set_root(root.resolve())
+
+
+@shim_of("utils.path_helpers.setup_import_path")
+def setup_import_path() -> None:
+    """3.1: put the project root on ``sys.path`` (first), so ``import utils…`` resolves."""
+    root = str(current().root)
+    if root not in sys.path:
+        sys.path.insert(0, root)
 
 
 @shim_of("utils.path_helpers.get_project_root")
