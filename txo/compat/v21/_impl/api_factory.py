@@ -2,7 +2,7 @@
 
 Reads exactly the keys v2.1 read, with ``[]`` (a missing key is a
 KeyError, as in v2.1).  The optional instance cache of ``use_cache=True``
-lives in the compat default container.
+lives in the compat runtime.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """v2.1 ``utils.logger`` over :func:`txo.log.setup_logging`.
 
 ``setup_logger()`` returns one ``TxoLogger`` per process, held in the
-compat default container.  Its handlers are v3's: every record that
+compat runtime.  Its handlers are v3's: every record that
 reaches the root logger is redacted by the formatter, with the bundled
 patterns, the project's ``config/log-redaction-patterns.json`` and every
 secret the compat layer has seen (``_``-prefixed JSON keys included: v2.1
@@ -172,7 +172,7 @@ class TxoLogger:
         self.logger.exception(msg, *args, **kwargs)
 
     def close(self) -> None:
-        """Remove the handlers (called when the compat default container closes)."""
+        """Remove the handlers (called when the compat runtime closes or resets)."""
         self._setup.close()
 
 

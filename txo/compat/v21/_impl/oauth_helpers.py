@@ -2,7 +2,7 @@
 
 The token request, expiry handling (refresh 60 s early) and secret
 registration are v3's; the global token cache and default client of v2.1
-live in the compat default container.  The authority defaults to
+live in the compat runtime.  The authority defaults to
 ``https://login.microsoftonline.com``; ``OAuthClient(authority=...)`` or
 the environment variable ``TXO_OAUTH_AUTHORITY`` point it elsewhere (the
 script runner passes ``global.oauth-authority`` from the config).

@@ -1,7 +1,7 @@
 """v2.1 ``utils.path_helpers`` over :mod:`txo.paths`.
 
 The hidden ``lru_cache`` singleton of v2.1 is gone: the project root lives
-in the compat default container, so ``set_project_root()`` now lasts (v2.1
+in the compat runtime, so ``set_project_root()`` now lasts (v2.1
 bug 4).  ``get_path`` also accepts the 2.1.0 singular aliases
 (``log``/``file``/``schema``/``payload``).
 """
