@@ -19,6 +19,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from txo.compat.runtime import CompatRuntime
+
 REPO = Path(__file__).resolve().parents[2]
 LEGACY_CONFIG = REPO / "migration" / "legacy" / "config" / "legacy-local-config.json"
 
@@ -246,3 +248,27 @@ def test_data_errors_say_it_once_with_position_and_fix(project: Path) -> None:
     assert "line 1, column" in message
     assert "Check the data against what the operation expects" not in message
     assert "JSON" in message.partition("FIX:")[2]
+
+
+def test_compat_config_loader_refuses_ids_that_leave_config(
+    tmp_path: Path, compat_runtime: CompatRuntime
+) -> None:
+    from txo.compat.v21._impl.config_loader import ConfigLoader
+    from txo.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="becomes part of a file name"):
+        ConfigLoader("../../etc", "passwd").load_config()
+
+
+def test_the_31_validator_script_runs_txo_migrate_check(project: Path) -> None:
+    (project / "utils").mkdir()
+    (project / "checked").mkdir()
+    (project / "checked" / "ok.py").write_text("x = 1\n", encoding="utf-8")
+    script = "raise SystemExit('the template validator must not run')\n"
+    run = run_compat(
+        project, script, str(project / "checked"), name="utils/validate_tko_compliance.py"
+    )
+    assert run.code == 0, run.stderr
+    assert "utils.validate_tko_compliance.main is deprecated" in run.stderr
+    assert "replaced by `txo-migrate check`" in run.stderr
+    assert "All checks passed" in run.stdout
