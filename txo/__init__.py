@@ -1,35 +1,18 @@
 """txo 3.0: hard-failing, secret-safe building blocks for REST/OData automation scripts.
 
-The public names below are imported lazily (PEP 562) so ``import txo`` stays
-cheap: HTTP, schema validation and data codecs load when first used.
+The names below are shortcuts for a script's everyday needs, imported lazily (PEP 562) so
+``import txo`` stays cheap: HTTP, schema validation and data codecs load when first used.
+Each name's documented home is its sub-package (``txo.http.RestClient``,
+``txo.runner.run_script``, ...); ``from txo import X`` gives the very same object.
 """
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from txo._lazy import lazy_exports
 
 __version__ = "3.0.0.dev0"
-
-_EXPORTS = {
-    "HelpfulError": "txo.errors",
-    "TxoError": "txo.errors",
-    "ErrorContext": "txo.errors",
-    "ConfigError": "txo.errors",
-    "MissingConfigError": "txo.errors",
-    "ConfigProxy": "txo.config",
-    "ConfigLoader": "txo.config",
-    "Dir": "txo.paths",
-    "ProjectPaths": "txo.paths",
-    "Container": "txo.container",
-    "DataHandler": "txo.data",
-    "SecretRegistry": "txo.log",
-    "setup_logging": "txo.log",
-    "ScriptContext": "txo.runner",
-    "run_script": "txo.runner",
-    "RestClient": "txo.http",
-    "create_rest_api": "txo.http",
-}
 
 __all__ = [
     "ConfigError",
@@ -62,8 +45,16 @@ if TYPE_CHECKING:
     from txo.paths import Dir, ProjectPaths
     from txo.runner import ScriptContext, run_script
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'txo' has no attribute {name!r}")
-    return getattr(import_module(_EXPORTS[name]), name)
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "errors": ("ConfigError", "ErrorContext", "HelpfulError", "MissingConfigError", "TxoError"),
+        "config": ("ConfigLoader", "ConfigProxy"),
+        "paths": ("Dir", "ProjectPaths"),
+        "container": ("Container",),
+        "data": ("DataHandler",),
+        "log": ("SecretRegistry", "setup_logging"),
+        "runner": ("ScriptContext", "run_script"),
+        "http": ("RestClient", "create_rest_api"),
+    },
+)
