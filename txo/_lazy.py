@@ -1,9 +1,9 @@
 """PEP 562 lazy exports: the one helper behind every package's deferred public names.
 
 A package lists which of its modules holds each public name; that module is imported on
-first use, so ``import txo`` does not load httpx and ``txo-migrate check`` does not pay for
-sub-commands it does not run.  Used by ``txo``, ``txo.http``, ``txo.migrate.scorecard`` and
-``txo.migrate.verify``.
+first use, so ``import txo.http`` does not load the OAuth providers and ``txo-migrate check``
+does not pay for sub-commands it does not run.  Used by ``txo.http``, ``txo.testing``,
+``txo.migrate.scorecard`` and ``txo.migrate.verify``.
 """
 
 from __future__ import annotations
