@@ -8,7 +8,7 @@
 * ``txo.testing.plugin`` — the pytest fixtures (``fake_clock``, ``fake_bc``, ``fake_bc_url``,
   ``make_txo_project``, ...), enabled by txo's ``pytest11`` entry point when txo is installed.
 
-The fake API and the server load on first use, so importing :class:`FakeClock` stays cheap.
+Each loads on first use, so importing :class:`FakeClock` does not load httpx.
 """
 
 from __future__ import annotations
@@ -16,14 +16,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from txo._lazy import lazy_exports
-from txo.testing.clock import FakeClock
 
 __all__ = ["FakeBusinessCentral", "FakeClock", "LoopbackServer"]
 
 if TYPE_CHECKING:
+    from txo.testing.clock import FakeClock
     from txo.testing.fake_bc import FakeBusinessCentral
     from txo.testing.server import LoopbackServer
 
 __getattr__ = lazy_exports(
-    __name__, {"fake_bc": ("FakeBusinessCentral",), "server": ("LoopbackServer",)}
+    __name__,
+    {"clock": ("FakeClock",), "fake_bc": ("FakeBusinessCentral",), "server": ("LoopbackServer",)},
 )

@@ -1,6 +1,7 @@
 """txo's pytest plugin: fixtures for configs, fake clocks and the fake BC API.
 
-Installing txo enables it (the ``pytest11`` entry point ``txo``): no conftest line is needed.
+Installing txo enables it (``pytest11`` entry point ``txo``, :mod:`txo.testing.pytest_entry`):
+no conftest line is needed.
 Without an installed txo (only ``PYTHONPATH``), enable it with ``-p txo.testing.plugin``.
 
 =====================  ==========================================================
