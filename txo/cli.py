@@ -21,9 +21,11 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 def build_parser() -> argparse.ArgumentParser:
     """``txo init DIR [--org ORG] [--env ENV] [--force]``."""
+    from txo import __version__
     from txo.scaffold import DEFAULT_ENV, DEFAULT_ORG
 
     parser = argparse.ArgumentParser(prog="txo", description="txo project tools.")
+    parser.add_argument("--version", action="version", version=f"txo {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     init = sub.add_parser(
         "init",

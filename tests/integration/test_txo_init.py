@@ -58,10 +58,12 @@ def test_names_that_cannot_name_config_files_are_helpful_errors(
     assert "cannot name config files" in err and "lower-case letters" in err
 
 
-def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+def test_usage_errors_exit_2_and_version_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 2
     assert main(["init"]) == 2
     assert "DIR" in capsys.readouterr().err
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.startswith("txo 3.")
 
 
 @pytest.mark.slow

@@ -8,7 +8,7 @@ The parts are separate, injectable objects: :class:`RetryPolicy`,
 :class:`BreakerRegistry`, :class:`SessionPool` and the ``httpx.Auth``
 token providers.  This package is the only place txo imports httpx.
 
-The session pool, OAuth providers and the factory are loaded lazily.
+The OAuth providers and the factory load on first use (the client needs the session pool).
 """
 
 from __future__ import annotations
