@@ -23,13 +23,13 @@ REPO = Path(__file__).resolve().parents[2]
 HIDDEN = ("txo", "txo-", "txo.", "__editable__", "libcst")
 
 
-def _run(command: list[str], cwd: Path, timeout: float = 120) -> str:
+def _run(command: list[str], cwd: Path, timeout: float = 120, expect: int = 0) -> str:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "TXO_PROJECT_ROOT")}
     result = subprocess.run(
         command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
     )
-    assert result.returncode == 0, f"{command}\n{result.stdout}\n{result.stderr}"
-    return result.stdout
+    assert result.returncode == expect, f"{command}\n{result.stdout}\n{result.stderr}"
+    return result.stdout + result.stderr
 
 
 def _build_wheel(tmp_path: Path) -> Path:
@@ -82,3 +82,5 @@ def test_wheel_in_a_fresh_venv_runs_a_script_outside_the_repo(tmp_path: Path) ->
     assert _run([str(python), "-c", probe], elsewhere).strip() == "True"  # core needs no libcst
     check = _run([str(python.parent / "txo-migrate"), "check", "scripts", "--no-progress"], project)
     assert "All checks passed" in check
+    fix = _run([str(python.parent / "txo-migrate"), "fix", "scripts"], project, expect=2)
+    assert "pip install 'txo[migrate]'" in fix and "Traceback" not in fix
