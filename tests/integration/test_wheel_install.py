@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -65,6 +66,9 @@ def _fresh_venv(tmp_path: Path) -> Path:
 @pytest.mark.slow
 def test_wheel_in_a_fresh_venv_runs_a_script_outside_the_repo(tmp_path: Path) -> None:
     wheel = _build_wheel(tmp_path)
+    names = zipfile.ZipFile(wheel).namelist()
+    assert all(name.startswith(("txo/", "txo-")) for name in names)  # the library, no harness
+    assert "txo/scaffold/template/scripts/list_customers.py.tmpl" in names
     python = _fresh_venv(tmp_path)
     pip = [sys.executable, "-m", "pip", "--isolated", "--python", str(python), "--no-input"]
     _run([*pip, "install", "--no-index", "--no-cache-dir", f"{wheel}[excel]"], tmp_path)

@@ -28,6 +28,15 @@ def test_lazy_names_resolve_to_their_module_and_unknown_names_fail() -> None:
         txo.http.Nope  # noqa: B018
 
 
+def test_users_tests_import_the_fakes_from_txo_testing() -> None:
+    import txo.testing
+    from txo.testing import fake_bc, server
+
+    assert txo.testing.FakeBusinessCentral is fake_bc.FakeBusinessCentral
+    assert txo.testing.LoopbackServer is server.LoopbackServer
+    assert sorted(txo.testing.__all__) == ["FakeBusinessCentral", "FakeClock", "LoopbackServer"]
+
+
 def test_packages_use_the_one_lazy_export_helper() -> None:
     hand_written = {
         init.relative_to(PACKAGE).as_posix()
