@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck check-self unit integration performance bench memory clean
+.PHONY: demo test lint typecheck check-self unit integration performance bench memory dist clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,14 +16,14 @@ $(STAMP): pyproject.toml
 # The main job: scorecard of txo/ beside migration/legacy/, verify (and --after-fix) over the
 # legacy corpus, then the two v3 examples (process_customers.py, run_sync_demo.py), one verdict.
 demo: $(STAMP)
-	@$(BIN)/python -m txo.migrate.demo
+	@$(BIN)/python -m tools.demo
 
 lint: $(STAMP)
-	$(BIN)/ruff format --check txo tests examples migration
-	$(BIN)/ruff check txo tests examples migration
+	$(BIN)/ruff format --check txo tests tools examples migration
+	$(BIN)/ruff check txo tests tools examples migration
 
 typecheck: $(STAMP)
-	$(BIN)/mypy --strict txo
+	$(BIN)/mypy --strict txo tests tools
 
 check-self: $(STAMP)
 	$(BIN)/txo-migrate check txo
@@ -42,10 +42,15 @@ test: $(STAMP) lint typecheck check-self
 	$(BIN)/pytest tests -q --benchmark-disable --cov=txo --cov-report=term:skip-covered
 
 bench: $(STAMP)
-	$(BIN)/python -m txo.testing.bench
+	$(BIN)/python -m tools.bench
 
 memory: $(STAMP)
-	$(BIN)/python -m txo.testing.memory
+	$(BIN)/python -m tools.memory
+
+# sdist and wheel into dist/, built offline with the venv's setuptools (no isolated download).
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --no-isolation --sdist --wheel --outdir dist .
 
 clean:
-	rm -rf $(VENV) reports .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) reports dist build .pytest_cache .mypy_cache .ruff_cache

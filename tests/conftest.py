@@ -1,4 +1,4 @@
-"""Shared pytest setup: txo's own fixtures come from its pytest plugin.
+"""Shared pytest setup: txo's own fixtures come from its pytest plugin (``pytest11`` entry point).
 
 Hypothesis runs without per-example deadlines: the machines are shared and
 noisy, and a deadline is a wall-clock assertion in disguise.
@@ -11,8 +11,6 @@ import pytest
 from hypothesis import settings
 
 from txo.compat.runtime import CompatRuntime, install, reset
-
-pytest_plugins = ["txo.testing.plugin"]
 
 settings.register_profile("txo", deadline=None, print_blob=True)
 settings.load_profile("txo")

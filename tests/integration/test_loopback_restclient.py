@@ -13,8 +13,8 @@ import pytest
 
 from txo.config import ConfigProxy
 from txo.errors import ApiTimeoutError, EntityNotFoundError, RateLimitError
+from txo.http import RestClient
 from txo.http.auth import StaticTokenAuth
-from txo.http.client import RestClient
 from txo.http.factory import create_rest_api
 from txo.http.retry import RetryPolicy
 from txo.testing.clock import FakeClock

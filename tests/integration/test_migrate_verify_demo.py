@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from txo.migrate.demo import DemoResults, Example, render_report, run_example
+from tools.demo import DemoResults, Example, render_report, run_example
 from txo.migrate.scorecard import build_scorecard
 from txo.migrate.table import UNICODE
 from txo.migrate.verify import VerifyReport

@@ -1,14 +1,14 @@
 """Shared set-up for the performance suites (benchmarks and memory).
 
 Benchmarks: every target is a ratio between two benchmarks of the same run,
-tagged with :func:`txo.testing.bench.tag` (the pytest-benchmark group names
+tagged with :func:`tools.bench.tag` (the pytest-benchmark group names
 the target, the ``role`` extra-info names the side);
-``python -m txo.testing.bench`` turns a run into the report.  Under
+``python -m tools.bench`` turns a run into the report.  Under
 ``--benchmark-disable`` (``make test``) each benchmarked function runs once
 and the test asserts what it returned, so no test here times anything.
 
 Memory: sizes come from ``TXO_MEMORY_SCALE`` — ``quick`` (default, for CI)
-or ``full`` (``make memory``) — see :class:`txo.testing.memory.MemoryScale`.
+or ``full`` (``make memory``) — see :class:`tools.memory.MemoryScale`.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from tools.memory import MemoryScale
 from txo.testing.fake_bc import FakeBusinessCentral
-from txo.testing.memory import MemoryScale
 from txo.testing.server import LoopbackServer
 
 

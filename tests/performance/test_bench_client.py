@@ -14,10 +14,10 @@ from typing import Any
 
 import httpx
 
+from tools.bench import BASELINE, GROUP_CLIENT, SUBJECT, tag
+from tools.load import build_client
 from txo.http.pool import SessionPool
-from txo.testing.bench import BASELINE, GROUP_CLIENT, SUBJECT, tag
 from txo.testing.fake_bc import FakeBusinessCentral
-from txo.testing.load import build_client
 from txo.testing.server import LoopbackServer
 
 RAW_TOKEN = "bench-raw-token-0001"

@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from tools.bench import BASELINE, GROUP_CONFIG, GROUP_DATA_CSV, GROUP_DATA_JSON, SUBJECT, tag
 from txo.config import ConfigLoader
 from txo.data import DataHandler
 from txo.paths import Dir, ProjectPaths
-from txo.testing.bench import BASELINE, GROUP_CONFIG, GROUP_DATA_CSV, GROUP_DATA_JSON, SUBJECT, tag
 from txo.testing.plugin import TxoProject
 
 ROWS = [

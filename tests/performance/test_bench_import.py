@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from txo.testing.bench import BASELINE, FLOOR, GROUP_IMPORT, SUBJECT, tag
+from tools.bench import BASELINE, FLOOR, GROUP_IMPORT, SUBJECT, tag
 
 ROUNDS = 25
 LAZY = ("pandas", "openpyxl", "yaml", "libcst", "txo.compat", "httpx", "jsonschema")

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from tools.bench import BASELINE, GROUP_LOGGING, SUBJECT, tag
 from txo.log import (
     DEFAULT_FORMAT,
     RedactingFormatter,
@@ -25,7 +26,6 @@ from txo.log import (
     SecretRegistry,
     load_redaction_patterns,
 )
-from txo.testing.bench import BASELINE, GROUP_LOGGING, SUBJECT, tag
 
 TOKEN = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL2FwaS5i.c2lnbmF0dXJl"
 CLIENT_SECRET = "Zx8Q~mY2.secretvalue_0123456789abcdef"

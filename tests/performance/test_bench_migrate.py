@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
+from tools.bench import BASELINE, GROUP_MIGRATE, SUBJECT, tag
 from txo.migrate.cli import main as txo_migrate
-from txo.testing.bench import BASELINE, GROUP_MIGRATE, SUBJECT, tag
 
 FILES = 40
 ROUNDS = 20  # ~0.1 s per round: the default time budget would give only ~10 rounds

@@ -14,8 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tools.bench import BASELINE, GROUP_POOL, SUBJECT, tag
 from txo.http.pool import SessionPool
-from txo.testing.bench import BASELINE, GROUP_POOL, SUBJECT, tag
 from txo.testing.fake_bc import FakeBusinessCentral
 from txo.testing.server import LoopbackServer
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from txo.testing.load import LoadSettings, format_table, main, run_load
+from tools.load import LoadSettings, format_table, main, run_load
 
 
 def small() -> LoadSettings:

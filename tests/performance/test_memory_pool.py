@@ -18,8 +18,8 @@ from collections.abc import Callable
 import httpx
 import pytest
 
+from tools.memory import MemoryScale
 from txo.http.pool import PoolKey, SessionPool
-from txo.testing.memory import MemoryScale
 
 POOL_SIZE = 50
 # One idle httpx.Client with a shared SSL context measures ~3.4 KiB under

@@ -13,11 +13,11 @@ from collections.abc import Callable
 import httpx
 import pytest
 
+from tools.memory import MemoryScale
 from txo.http import BreakerRegistry
 from txo.http.auth import ClientCredentialsAuth, TokenCache
 from txo.http.breaker import BreakerState
 from txo.testing.clock import FakeClock
-from txo.testing.memory import MemoryScale
 
 MAX_HOSTS = 256
 # A CircuitBreaker (lock, counters, name) plus its OrderedDict slot: ~1 KiB; budget 4 KiB.

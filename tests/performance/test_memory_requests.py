@@ -6,7 +6,7 @@ the scale's request count of GETs (10,000 in ``make memory``).  A per-request le
 even one small object per two requests would leave ``requests * 8`` bytes
 at its allocation site, so that is the per-location limit.
 
-The ``filter_fn`` is :func:`txo.testing.memory.request_leak_filter`, whose
+The ``filter_fn`` is :func:`tools.memory.request_leak_filter`, whose
 docstring lists exactly what it ignores: the in-process loopback server and
 fake API (test scaffolding) and named interpreter caches that fill once.
 
@@ -22,11 +22,11 @@ from dataclasses import dataclass
 
 import pytest
 
+from tools.load import build_client
+from tools.memory import MemoryScale, request_leak_filter
 from txo.http import RestClient
 from txo.http.pool import SessionPool
 from txo.testing.fake_bc import FakeBusinessCentral
-from txo.testing.load import build_client
-from txo.testing.memory import MemoryScale, request_leak_filter
 from txo.testing.server import LoopbackServer
 
 LEAK_LIMIT_BYTES = MemoryScale.from_env().requests * 8

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from txo.testing import bench
-from txo.testing.bench import BASELINE, FLOOR, SUBJECT, Target, evaluate
-from txo.testing.memory import MemoryScale, heap_growth, request_leak_filter
+from tools import bench
+from tools.bench import BASELINE, FLOOR, SUBJECT, Target, evaluate
+from tools.memory import MemoryScale, heap_growth, request_leak_filter
 
 
 def _bench(group: str, role: str, median: float, minimum: float | None = None) -> dict[str, Any]:

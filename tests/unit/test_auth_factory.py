@@ -16,8 +16,8 @@ from txo.errors import (
     ConfigError,
     MissingConfigError,
 )
+from txo.http import RestClient
 from txo.http.auth import TokenCache
-from txo.http.client import RestClient
 from txo.http.factory import acquire_token, create_rest_api, read_settings
 from txo.http.pool import SessionPool
 from txo.log import SecretRegistry

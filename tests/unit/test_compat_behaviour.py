@@ -254,7 +254,7 @@ def test_secrets_are_injected_registered_and_flat(project: Path) -> None:
 def test_schema_violation_raises_helpful_error(
     project: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    bad = {"global": {}, "script-behavior": {}, "environments": {}}
+    bad: dict[str, object] = {"global": {}, "script-behavior": {}, "environments": {}}
     (project / "config" / "o-bad-config.json").write_text(json.dumps(bad))
     with pytest.raises(exceptions.HelpfulError, match="Error at 'root'"):
         config_loader.ConfigLoader("o", "bad").load_config()

@@ -141,6 +141,7 @@ def test_validator_is_compiled_once_and_reused(tmp_path: Path) -> None:
             super().validate(data, source)
 
     given = Recording.bundled()
+    assert isinstance(given, Recording)
     reuser = ConfigLoader(ProjectPaths(tmp_path), schema=given)
     reuser.load("txo", "test")
     reuser.load("txo", "test")

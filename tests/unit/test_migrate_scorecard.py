@@ -238,6 +238,17 @@ def test_cli_reads_an_explicit_memory_report(
     assert (memory["status"], memory["measured"]) == ("FAIL", "NOT stable")
 
 
+def test_cli_ignores_a_report_lying_in_the_working_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The memory metric is measured only from a report the caller names, never a stray file."""
+    monkeypatch.chdir(write(tmp_path, {"lib/a.py": "x = 1\n"}))
+    (tmp_path / "reports" / "memory").mkdir(parents=True)
+    (tmp_path / "reports" / "memory" / "summary.json").write_text('{"memory_stable": false}')
+    _, out, _ = scorecard(capsys, "lib", "--format", "json")
+    assert json.loads(out)["metrics"][5]["status"] == "NOT_MEASURED"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

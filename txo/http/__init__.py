@@ -8,14 +8,14 @@ The parts are separate, injectable objects: :class:`RetryPolicy`,
 :class:`BreakerRegistry`, :class:`SessionPool` and the ``httpx.Auth``
 token providers.  This package is the only place txo imports httpx.
 
-The session pool, OAuth providers and the factory are loaded lazily.
+The OAuth providers and the factory load on first use (the client needs the session pool).
 """
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from txo._lazy import lazy_exports
 from txo.http.breaker import BreakerRegistry, BreakerState, CircuitBreaker, Permit
 from txo.http.client import RestClient
 from txo.http.ratelimit import ConcurrencyLimiter, HostCooldown, RateLimiter, TokenBucket
@@ -27,17 +27,6 @@ from txo.http.retry import (
     TransportFailure,
     parse_retry_after,
 )
-
-_LAZY = {
-    "SessionPool": "txo.http.pool",
-    "PoolKey": "txo.http.pool",
-    "PoolStats": "txo.http.pool",
-    "ClientCredentialsAuth": "txo.http.auth",
-    "StaticTokenAuth": "txo.http.auth",
-    "TokenCache": "txo.http.auth",
-    "TokenInfo": "txo.http.auth",
-    "create_rest_api": "txo.http.factory",
-}
 
 __all__ = [
     "DEFAULT_RETRY_STATUSES",
@@ -70,8 +59,11 @@ if TYPE_CHECKING:
     from txo.http.factory import create_rest_api
     from txo.http.pool import PoolKey, PoolStats, SessionPool
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
-        raise AttributeError(f"module 'txo.http' has no attribute {name!r}")
-    return getattr(import_module(_LAZY[name]), name)
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "pool": ("PoolKey", "PoolStats", "SessionPool"),
+        "auth": ("ClientCredentialsAuth", "StaticTokenAuth", "TokenCache", "TokenInfo"),
+        "factory": ("create_rest_api",),
+    },
+)

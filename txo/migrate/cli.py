@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from txo.errors import DependencyMissingError
 from txo.migrate.baseline import BaselineError, apply_baseline, load_baseline, write_baseline
 from txo.migrate.engine import check_files
 from txo.migrate.files import discover
@@ -226,6 +227,13 @@ def run_rule(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+def _missing_module(exc: ModuleNotFoundError) -> str:
+    if exc.name == "libcst":
+        missing = DependencyMissingError("libcst", "pip install 'txo[migrate]'", "txo-migrate fix")
+        return f"error: {missing}"
+    return f"internal error: {type(exc).__name__}: {exc}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse arguments, run the command, and map the outcome to an exit code."""
     parser = build_parser()
@@ -252,6 +260,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("txo-migrate: interrupted", file=sys.stderr)
         return 130
+    except ModuleNotFoundError as exc:  # `pip install txo` has no libcst: `fix` needs txo[migrate]
+        print(f"txo-migrate: {_missing_module(exc)}", file=sys.stderr)
     except Exception as exc:  # the boundary: never a traceback for the user
         print(f"txo-migrate: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         if os.environ.get("TXO_MIGRATE_DEBUG"):

@@ -1,6 +1,8 @@
 """txo's pytest plugin: fixtures for configs, fake clocks and the fake BC API.
 
-Enable it with ``pytest_plugins = ["txo.testing.plugin"]`` in a conftest.
+Installing txo enables it (``pytest11`` entry point ``txo``, :mod:`txo.testing.pytest_entry`):
+no conftest line is needed.
+Without an installed txo (only ``PYTHONPATH``), enable it with ``-p txo.testing.plugin``.
 
 =====================  ==========================================================
 ``fake_clock``         a :class:`FakeClock` (sleep advances time instantly)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from txo.migrate._lazy import lazy_exports
+from txo._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from txo.migrate.scorecard.counting import CodeStats, SuppressionUse, measure

@@ -7,11 +7,9 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-__all__ = ["DEFAULT_MEMORY_REPORT", "add_scorecard_arguments", "run_scorecard"]
+__all__ = ["add_scorecard_arguments", "run_scorecard"]
 
 EXIT_PASS, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
-#: Where ``make memory`` writes its summary (read when it exists, relative to the cwd).
-DEFAULT_MEMORY_REPORT = Path("reports/memory/summary.json")
 
 
 def add_scorecard_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,7 +28,7 @@ def add_scorecard_arguments(parser: argparse.ArgumentParser) -> None:
         "--memory-report",
         type=Path,
         metavar="FILE",
-        help=f"memory summary JSON (default: {DEFAULT_MEMORY_REPORT} when it exists)",
+        help="memory summary JSON written by `make memory` (default: memory not measured)",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="report format")
     parser.add_argument(
@@ -64,7 +62,7 @@ def run_scorecard(
     except CorpusError as exc:
         err.write(f"txo-migrate: error: {exc}\n")
         return EXIT_USAGE
-    memory = read_memory_report(args.memory_report or DEFAULT_MEMORY_REPORT)
+    memory = read_memory_report(args.memory_report)
     card = build_scorecard(args.path, verify=verify, memory=memory)
     if args.format == "json":
         out.write(render_json(card))

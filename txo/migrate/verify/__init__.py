@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from txo.migrate._lazy import lazy_exports
+from txo._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from txo.migrate.verify.compare import CaseResult, Check, compare_run

@@ -1,13 +1,13 @@
 """``make memory``: the memray memory suites, the load scenario under memray, and their reports.
 
-One run (``python -m txo.testing.memory``, full scale by default):
+One run (``python -m tools.memory``, full scale by default):
 
 1. ``pytest tests/performance/test_memory_*.py --memray --trace-python-allocators``
    with ``TXO_MEMORY_SCALE=full`` (100,000 distinct pool keys from 8 threads,
    10,000 requests, 20,000 hosts/tenants), keeping each test's capture in
    ``reports/memory/bins/``; the pool suite runs once more at ``quick`` scale
    so the report can show that its peak does not move with the key count;
-2. ``python -m txo.testing.load --memray reports/memory/load.bin`` (the load
+2. ``python -m tools.load --memray reports/memory/load.bin`` (the load
    scenario, recorded);
 3. ``memray flamegraph`` for every capture → ``reports/memory/flamegraphs/*.html``;
 4. ``reports/memory/SUMMARY.md`` and ``reports/memory/summary.json``.
@@ -306,7 +306,7 @@ def _run_suites(paths: _Paths, scale: str, files: Sequence[str]) -> dict[str, in
 
 
 def _run_load(paths: _Paths, requests: int, threads: int) -> int:
-    command = [sys.executable, "-m", "txo.testing.load", "--requests", str(requests)]
+    command = [sys.executable, "-m", "tools.load", "--requests", str(requests)]
     command += ["--threads", str(threads), "--memray", str(paths.load_bin)]
     command += ["--json", str(paths.load_json)]
     return _run(command)
@@ -496,7 +496,7 @@ def _leak_lines(leaks: Mapping[str, Any]) -> list[str]:
         f"{leaks.get('object_growth', '—')}",
         f"- leaked at exit: {_kib(leaks.get('leaked_bytes_total'))} in total, "
         f"{_kib(leaks.get('leaked_bytes_after_filter'))} after the documented filter "
-        "(`txo.testing.memory.request_leak_filter`)",
+        "(`tools.memory.request_leak_filter`)",
     ]
 
 
@@ -505,7 +505,7 @@ def _load_lines(load: Mapping[str, Any]) -> list[str]:
         return ["## Load scenario", "", f"- did not complete (exit code {load['exit_code']})"]
     settings = load["settings"]
     return [
-        "## Load scenario (`python -m txo.testing.load`, recorded by memray)",
+        "## Load scenario (`python -m tools.load`, recorded by memray)",
         "",
         f"- {load['completed']}/{settings['requests']} requests from {settings['threads']} "
         f"threads in {load['elapsed']:.1f} s ({load['throughput']:,.0f} req/s); "
@@ -520,7 +520,7 @@ def _load_lines(load: Mapping[str, Any]) -> list[str]:
 
 
 def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m txo.testing.memory", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tools.memory", description=__doc__)
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("--scale", choices=("full", "quick"), default="full")
     parser.add_argument("--out", type=Path, default=Path("reports/memory"))

@@ -1,6 +1,6 @@
 """A load scenario: N requests from M threads through ``RestClient`` against the fake API.
 
-``python -m txo.testing.load --requests 10000 --threads 8`` serves
+``python -m tools.load --requests 10000 --threads 8`` serves
 :class:`~txo.testing.fake_bc.FakeBusinessCentral` on a 127.0.0.1 loopback
 socket and drives GETs through one fully configured :class:`RestClient`
 (OAuth client credentials, session pool, token-bucket rate limit, host
@@ -409,7 +409,7 @@ def format_table(result: LoadResult) -> str:
 
 def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     defaults = LoadSettings()
-    parser = argparse.ArgumentParser(prog="python -m txo.testing.load", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tools.load", description=__doc__)
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("--requests", "-n", type=int, default=defaults.requests)
     parser.add_argument("--threads", "-t", type=int, default=defaults.threads)
@@ -458,7 +458,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = _settings(args)
     except ValueError as exc:
-        print(f"txo.testing.load: {exc}", file=sys.stderr)
+        print(f"tools.load: {exc}", file=sys.stderr)
         return 2
     progress = sys.stderr if sys.stderr.isatty() and not args.no_progress else None
     with _tracked(args.memray):

@@ -1,7 +1,9 @@
-"""PEP 562 lazy exports for the kit's heavier sub-packages (``scorecard``, ``verify``).
+"""PEP 562 lazy exports: the one helper behind every package's deferred public names.
 
-A package lists which of its modules holds each public name; the name's module is imported
-on first use, so ``txo-migrate check`` does not pay for sub-commands it does not run.
+A package lists which of its modules holds each public name; that module is imported on
+first use, so ``import txo.http`` does not load the OAuth providers and ``txo-migrate check``
+does not pay for sub-commands it does not run.  Used by ``txo.http``, ``txo.testing``,
+``txo.migrate.scorecard`` and ``txo.migrate.verify``.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@
    the fake Business Central API on loopback), summarised;
 5. a one-line verdict.
 
-Run it from the repository root: ``python -m txo.migrate.demo [--root DIR] [--timeout S]``.
+Run it from the repository root: ``python -m tools.demo [--root DIR] [--timeout S]``.
 The exit code is 1 when a claim fails — a v3 metric, a legacy run that no longer behaves as
 recorded, or an example — and 0 otherwise; migrated copies that are not equivalent are reported
 in the verdict (unsafe fixes may change behaviour by definition) without failing the demo.
@@ -27,11 +27,13 @@ from pathlib import Path
 from typing import TextIO
 
 from txo.migrate.scorecard import Scorecard, Status, build_scorecard, read_memory_report
-from txo.migrate.scorecard.cli import DEFAULT_MEMORY_REPORT
 from txo.migrate.scorecard.render import compare_table, findings_line, suppressions_line
 from txo.migrate.table import Box, Column, box_for, paint, render_table, use_color
 from txo.migrate.verify import DEFAULT_TIMEOUT, VerifyReport, verify_corpus
 from txo.migrate.verify.render import migration_section, runs_section
+
+#: Where ``make memory`` writes its summary; the scorecard reads it when it exists.
+MEMORY_REPORT = Path("reports/memory/summary.json")
 
 __all__ = [
     "EXAMPLES",
@@ -204,7 +206,7 @@ def collect(root: Path, timeout: float, with_examples: bool = True) -> DemoResul
     """Run verify (and --after-fix), both scorecards and the examples from repository ``root``."""
     legacy_dir = root / "migration" / "legacy"
     report = verify_corpus(legacy_dir, after_fix=True, timeout=timeout)
-    memory = read_memory_report(root / DEFAULT_MEMORY_REPORT)
+    memory = read_memory_report(root / MEMORY_REPORT)
     v3 = build_scorecard(root / "txo", verify=report, memory=memory, root=root)
     legacy = build_scorecard(legacy_dir, root=root)
     examples = tuple(run_example(e, root, timeout) for e in EXAMPLES) if with_examples else ()
@@ -233,7 +235,7 @@ def render_report(results: DemoResults, box: Box, seconds: float) -> str:
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int:
     """Build and print the report; 1 when a claim fails (see the module docstring)."""
-    parser = argparse.ArgumentParser(prog="python -m txo.migrate.demo", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tools.demo", description=__doc__)
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="repository root")
     parser.add_argument(
         "--timeout", type=float, default=DEFAULT_TIMEOUT, help="per-run timeout (s)"

@@ -18,7 +18,7 @@ What one run does:
    (ratio, limit and PASS/FAIL per target, machine, change since the previous
    run) and ``reports/benchmarks/ratios.svg``.
 
-``python -m txo.testing.bench --report-only FILE.json`` rebuilds the report
+``python -m tools.bench --report-only FILE.json`` rebuilds the report
 from a saved run without benchmarking.  The exit code is pytest's when the
 benchmarks fail; with ``--fail-on-miss`` a missed target also exits 1.
 """
@@ -387,7 +387,7 @@ def _print_outcomes(outcomes: Sequence[Outcome], out_dir: Path) -> None:
 
 
 def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m txo.testing.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__)
     parser.add_argument("--storage", type=Path, default=Path("reports/benchmarks"))
     parser.add_argument("--report-only", type=Path, metavar="RUN.json")
     parser.add_argument("--fail-on-miss", action="store_true")

@@ -1,0 +1,1 @@
+"""The repository's harness (benchmarks, memory, load, demo): run from a checkout, not shipped."""
