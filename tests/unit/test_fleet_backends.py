@@ -143,3 +143,24 @@ def test_unreachable_redis_is_unavailable_and_hides_the_password() -> None:
         backend.reserve("k", 1.0, 1.0, T0)
     assert "hunter2" not in str(caught.value)
     assert "hunter2" not in repr(backend)
+
+
+def test_freed_slots_go_to_waiters_in_arrival_order(open_store: Factory) -> None:
+    store = open_store()
+    assert store.acquire_lease("h|t", "a", 1, T0, 60.0)
+    assert not store.acquire_lease("h|t", "b", 1, T0 + 0.1, 60.0)  # b queues first
+    assert not store.acquire_lease("h|t", "c", 1, T0 + 0.2, 60.0)
+    store.release_lease("h|t", "a")
+    assert not store.acquire_lease("h|t", "a", 1, T0 + 0.3, 60.0)  # a cannot jump the queue
+    assert not store.acquire_lease("h|t", "c", 1, T0 + 0.3, 60.0)
+    assert store.acquire_lease("h|t", "b", 1, T0 + 0.3, 60.0)
+
+
+def test_a_waiter_that_stops_asking_loses_its_place(open_store: Factory) -> None:
+    store = open_store()
+    assert store.acquire_lease("h|t", "a", 1, T0, 60.0)
+    assert not store.acquire_lease("h|t", "killed", 1, T0, 60.0, queue_ttl=1.0)
+    assert not store.acquire_lease("h|t", "alive", 1, T0, 60.0, queue_ttl=1.0)
+    store.release_lease("h|t", "a")
+    assert not store.acquire_lease("h|t", "alive", 1, T0 + 0.5, 60.0, queue_ttl=1.0)
+    assert store.acquire_lease("h|t", "alive", 1, T0 + 1.0, 60.0, queue_ttl=1.0)

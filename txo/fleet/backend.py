@@ -42,12 +42,20 @@ class Backend(Protocol):
         """``key``'s cool-down deadline (0.0 when it was never paused)."""
         ...
 
-    def acquire_lease(self, key: str, holder: str, limit: int, now: float, ttl: float) -> bool:
-        """Take one of ``limit`` slots of ``key`` until ``now + ttl``, if one is free."""
+    def acquire_lease(
+        self, key: str, holder: str, limit: int, now: float, ttl: float, queue_ttl: float = 1.0
+    ) -> bool:
+        """Take one of ``limit`` slots of ``key`` until ``now + ttl``, first come first served.
+
+        A holder that finds no free slot is queued; slots go to the queue in
+        arrival order, so a process that just released a slot cannot take it
+        straight back while others wait.  A queue entry lapses when its holder
+        has not asked again for ``queue_ttl`` seconds (it died or gave up).
+        """
         ...
 
     def release_lease(self, key: str, holder: str) -> None:
-        """Give ``holder``'s slot of ``key`` back (nothing if it already expired)."""
+        """Give ``holder``'s slot (or queue place) of ``key`` back; nothing if already gone."""
         ...
 
     def try_lock(self, key: str, holder: str, now: float, ttl: float) -> bool:
@@ -96,7 +104,9 @@ class UnavailableBackend:
     def paused_until(self, key: str) -> float:
         raise self._fail()
 
-    def acquire_lease(self, key: str, holder: str, limit: int, now: float, ttl: float) -> bool:
+    def acquire_lease(
+        self, key: str, holder: str, limit: int, now: float, ttl: float, queue_ttl: float = 1.0
+    ) -> bool:
         raise self._fail()
 
     def release_lease(self, key: str, holder: str) -> None:

@@ -13,20 +13,36 @@ import logging
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 from txo.clock import Clock
 from txo.fleet.backend import Backend
 from txo.fleet.guard import Guard
 from txo.http.ratelimit import ConcurrencyLimiter, HostCooldown, TokenBucket
 
-__all__ = ["SharedConcurrencyLimiter", "SharedCooldown", "SharedRateLimiter", "fleet_key"]
+__all__ = [
+    "SharedConcurrencyLimiter",
+    "SharedCooldown",
+    "SharedRateLimiter",
+    "fleet_key",
+    "origin_of",
+]
 
 logger = logging.getLogger(__name__)
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def fleet_key(host: str, identity: str) -> str:
     """The shared-state key of one (API host, tenant identity) pair."""
     return f"{host}|{identity}"
+
+
+def origin_of(url: str) -> str:
+    """``scheme://host:port`` of ``url``, the form the HTTP client keys hosts by."""
+    parts = urlsplit(url)
+    port = parts.port or _DEFAULT_PORTS.get(parts.scheme, 0)
+    return f"{parts.scheme}://{parts.hostname or ''}:{port}"
 
 
 class SharedRateLimiter:
@@ -95,7 +111,9 @@ class SharedConcurrencyLimiter(ConcurrencyLimiter):
 
     A slot is a lease that expires after ``lease_seconds``: a process killed
     while holding one blocks the others for at most that long.  Waiters poll
-    the backend every ``poll_interval`` seconds.
+    the backend every ``poll_interval`` seconds and are served first come,
+    first served; a waiter that stops asking (killed) loses its place after
+    about a second.
     """
 
     def __init__(
@@ -115,6 +133,7 @@ class SharedConcurrencyLimiter(ConcurrencyLimiter):
         self._backend, self._guard, self._identity = backend, guard, identity
         self._clock = clock
         self.lease_seconds, self.poll_interval = lease_seconds, poll_interval
+        self._queue_seconds = max(1.0, 50 * poll_interval)  # a live waiter asks far more often
 
     def __repr__(self) -> str:
         return (
@@ -137,6 +156,8 @@ class SharedConcurrencyLimiter(ConcurrencyLimiter):
     def _wait_for_lease(self, key: str, holder: str) -> bool:
         while True:
             now = self._clock.time()
-            if self._backend.acquire_lease(key, holder, self.max_per_host, now, self.lease_seconds):
+            if self._backend.acquire_lease(
+                key, holder, self.max_per_host, now, self.lease_seconds, self._queue_seconds
+            ):
                 return True
             self._clock.sleep(self.poll_interval)

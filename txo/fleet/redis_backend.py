@@ -46,11 +46,33 @@ return string.format('%.17g', deadline)
 """
 
 _LEASE = """
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
-redis.call('ZADD', KEYS[1], ARGV[3], ARGV[4])
-redis.call('PEXPIRE', KEYS[1], ARGV[5])
-return 1
+local leases, queue, due, seq = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local now, limit, holder = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[4]
+redis.call('ZREMRANGEBYSCORE', leases, '-inf', now)
+for _, gone in ipairs(redis.call('ZRANGEBYSCORE', due, '-inf', now)) do
+  redis.call('ZREM', queue, gone)
+end
+redis.call('ZREMRANGEBYSCORE', due, '-inf', now)
+if not redis.call('ZSCORE', queue, holder) then
+  redis.call('ZADD', queue, redis.call('INCR', seq), holder)
+end
+redis.call('ZADD', due, ARGV[5], holder)
+local granted = redis.call('ZCARD', leases) + redis.call('ZRANK', queue, holder) < limit
+if granted then
+  redis.call('ZREM', queue, holder)
+  redis.call('ZREM', due, holder)
+  redis.call('ZADD', leases, ARGV[3], holder)
+end
+for _, name in ipairs(KEYS) do redis.call('PEXPIRE', name, ARGV[6]) end
+if granted then return 1 end
+return 0
+"""
+
+_RELEASE = """
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('ZREM', KEYS[3], ARGV[1])
+return 0
 """
 
 _LOCK = """
@@ -89,6 +111,7 @@ class RedisBackend:
                 ("reserve", _RESERVE),
                 ("pause", _PAUSE),
                 ("lease", _LEASE),
+                ("release", _RELEASE),
                 ("lock", _LOCK),
                 ("unlock", _UNLOCK),
                 ("delete_if", _DELETE_IF),
@@ -110,12 +133,17 @@ class RedisBackend:
         value = self._call(lambda: self._redis.get(self._key("cooldown", key)))
         return 0.0 if value is None else float(value)
 
-    def acquire_lease(self, key: str, holder: str, limit: int, now: float, ttl: float) -> bool:
-        args = [repr(now), str(limit), repr(now + ttl), holder, str(_ms(ttl + _LINGER))]
-        return bool(self._run("lease", "lease", key, args))
+    def acquire_lease(
+        self, key: str, holder: str, limit: int, now: float, ttl: float, queue_ttl: float = 1.0
+    ) -> bool:
+        keys = self._lease_keys(key)
+        linger = str(_ms(max(ttl, queue_ttl) + _LINGER))
+        args = [repr(now), str(limit), repr(now + ttl), holder, repr(now + queue_ttl), linger]
+        return bool(self._call(lambda: self._scripts["lease"](keys=keys, args=args)))
 
     def release_lease(self, key: str, holder: str) -> None:
-        self._call(lambda: self._redis.zrem(self._key("lease", key), holder))
+        keys = self._lease_keys(key)[:3]
+        self._call(lambda: self._scripts["release"](keys=keys, args=[holder]))
 
     def try_lock(self, key: str, holder: str, now: float, ttl: float) -> bool:
         args = [holder, repr(now), repr(now + ttl), str(_ms(ttl + _LINGER))]
@@ -153,7 +181,11 @@ class RedisBackend:
     # --- plumbing -------------------------------------------------------------------
 
     def _key(self, kind: str, key: str) -> str:
-        return f"{self.prefix}{kind}:{key}"
+        """``{key}`` is a hash tag: all of one key's state lives on one cluster slot."""
+        return f"{self.prefix}{kind}:{{{key}}}"
+
+    def _lease_keys(self, key: str) -> list[str]:
+        return [self._key(kind, key) for kind in ("lease", "queue", "queue-due", "queue-seq")]
 
     def _run(self, script: str, kind: str, key: str, args: list[Any]) -> Any:
         return self._call(lambda: self._scripts[script](keys=[self._key(kind, key)], args=args))

@@ -28,6 +28,8 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS cooldowns (key TEXT PRIMARY KEY, until REAL)",
     "CREATE TABLE IF NOT EXISTS leases (key TEXT, holder TEXT, expires_at REAL,"
     " PRIMARY KEY (key, holder))",
+    "CREATE TABLE IF NOT EXISTS waiters (seq INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT,"
+    " holder TEXT, expires_at REAL, UNIQUE (key, holder))",
     "CREATE TABLE IF NOT EXISTS locks (key TEXT PRIMARY KEY, holder TEXT, expires_at REAL)",
     "CREATE TABLE IF NOT EXISTS secrets (key TEXT PRIMARY KEY, blob BLOB, expires_at REAL)",
 )
@@ -80,21 +82,37 @@ class SQLiteBackend:
 
     # --- concurrency leases and locks ------------------------------------------------
 
-    def acquire_lease(self, key: str, holder: str, limit: int, now: float, ttl: float) -> bool:
+    def acquire_lease(
+        self, key: str, holder: str, limit: int, now: float, ttl: float, queue_ttl: float = 1.0
+    ) -> bool:
         def step(db: sqlite3.Connection) -> bool:
             db.execute("DELETE FROM leases WHERE key = ? AND expires_at <= ?", (key, now))
+            db.execute("DELETE FROM waiters WHERE key = ? AND expires_at <= ?", (key, now))
+            db.execute(
+                "INSERT INTO waiters (key, holder, expires_at) VALUES (?, ?, ?) ON CONFLICT"
+                " (key, holder) DO UPDATE SET expires_at = excluded.expires_at",
+                (key, holder, now + queue_ttl),
+            )
             (held,) = db.execute("SELECT count(*) FROM leases WHERE key = ?", (key,)).fetchone()
-            if held >= limit:
+            (ahead,) = db.execute(
+                "SELECT count(*) FROM waiters WHERE key = ? AND seq <"
+                " (SELECT seq FROM waiters WHERE key = ? AND holder = ?)",
+                (key, key, holder),
+            ).fetchone()
+            if held + ahead >= limit:
                 return False
+            db.execute("DELETE FROM waiters WHERE key = ? AND holder = ?", (key, holder))
             db.execute("INSERT OR REPLACE INTO leases VALUES (?, ?, ?)", (key, holder, now + ttl))
             return True
 
         return self._transaction(step)
 
     def release_lease(self, key: str, holder: str) -> None:
-        self._transaction(
-            lambda db: db.execute("DELETE FROM leases WHERE key = ? AND holder = ?", (key, holder))
-        )
+        def step(db: sqlite3.Connection) -> None:
+            db.execute("DELETE FROM leases WHERE key = ? AND holder = ?", (key, holder))
+            db.execute("DELETE FROM waiters WHERE key = ? AND holder = ?", (key, holder))
+
+        self._transaction(step)
 
     def try_lock(self, key: str, holder: str, now: float, ttl: float) -> bool:
         def step(db: sqlite3.Connection) -> bool:
