@@ -97,3 +97,15 @@ def test_an_unopenable_backend_warns_once_and_still_coordinates_nothing(
     limiter = fleet.rate_limiter("https://h:443", 5.0, 1.0)
     assert limiter.reserve() == 0.0
     assert sum(r.name == "txo.fleet" for r in caplog.records) == 1
+
+
+def test_the_bundled_schema_knows_the_coordination_section() -> None:
+    from txo.config.loader import ConfigSchema
+
+    schema = ConfigSchema.bundled()
+    good = {"backend": "redis", "redis-url": "redis://h:6379/0", "max-concurrent-requests": 5}
+    data = build_config(overrides={"script-behavior": {"coordination": good}})
+    assert schema.violations(data) == []
+    for bad in ({"backend": "postgres"}, {"backend": "sqlite", "lease-secs": 3}, {}):
+        data = build_config(overrides={"script-behavior": {"coordination": bad}})
+        assert schema.violations(data), bad
