@@ -151,7 +151,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def worker(job: dict[str, Any]) -> dict[str, Any]:
+    import logging
+
     from txo.errors import TxoError
+
+    logging.getLogger("txo.http").setLevel(logging.ERROR)  # 429 retries are the point here
 
     client, fleet, auth = _build_client(job)
     auth.get_token()  # a script authenticates first; the timed part is its API calls

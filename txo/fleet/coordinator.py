@@ -21,12 +21,13 @@ from txo.fleet.limits import (
     SharedCooldown,
     SharedRateLimiter,
     fleet_key,
+    origin_of,
 )
 from txo.fleet.sealing import TokenSealer, sealing_available
 from txo.fleet.settings import CoordinationSettings, fleet_identity, read_coordination
 from txo.fleet.tokens import SharedTokenCache
 from txo.http.auth import TokenCache
-from txo.http.ratelimit import ConcurrencyLimiter, HostCooldown
+from txo.http.ratelimit import ConcurrencyLimiter, HostCooldown, TokenBucket
 
 __all__ = ["Coordination", "open_backend", "open_coordination"]
 
@@ -92,6 +93,20 @@ class Coordination:
             self._clock,
             lock_seconds=self.settings.token_lock_seconds,
         )
+
+    def shared_token_cache(self, given: TokenCache | None, client_secret: str) -> TokenCache | None:
+        """A fleet-wide cache in place of ``given`` (kept when already shared, or no secret)."""
+        if isinstance(given, SharedTokenCache) or not client_secret:
+            return given
+        return self.token_cache(client_secret)
+
+    def shared_rate_limiter(
+        self, local: TokenBucket | None, base_url: str
+    ) -> SharedRateLimiter | None:
+        """The fleet-wide version of the configured bucket (None: rate limiting is off)."""
+        if local is None:
+            return None
+        return self.rate_limiter(origin_of(base_url), local.rate, local.burst)
 
     def close(self) -> None:
         self.guard.run(self._backend.close, lambda: None)
