@@ -5,6 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .PHONY: demo test lint typecheck check-self unit integration performance bench memory dist clean
+.PHONY: fleet redis-server
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +52,15 @@ memory: $(STAMP)
 dist: $(STAMP)
 	rm -rf dist
 	$(BIN)/python -m build --no-isolation --sdist --wheel --outdir dist .
+
+# Fleet benchmark: 8 processes against a throttled fake BC, no coordination vs SQLite vs Redis.
+fleet: $(STAMP) redis-server
+	$(BIN)/python -m tools.fleet
+
+# The Redis tests and the fleet benchmark start a private redis-server; install it once.
+redis-server:
+	@command -v redis-server >/dev/null 2>&1 || \
+		{ apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; }
 
 clean:
 	rm -rf $(VENV) reports dist build .pytest_cache .mypy_cache .ruff_cache

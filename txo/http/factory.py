@@ -18,11 +18,12 @@ breakers, pool, transport) as API calls.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -41,6 +42,9 @@ from txo.http.client import RestClient
 from txo.http.pool import SessionPool
 from txo.http.ratelimit import HostCooldown, TokenBucket
 from txo.http.retry import RetryPolicy
+
+if TYPE_CHECKING:
+    from txo.fleet import Coordination
 
 __all__ = ["ApiSettings", "acquire_token", "build_auth", "create_rest_api", "read_settings"]
 
@@ -126,6 +130,7 @@ def create_rest_api(
     against ``global.api-base-url`` when it is set.
     """
     stack = _Stack.build(read_settings(config), clock, rng, transport)
+    stack, token_cache, fleet = _coordinate(config, stack, token_cache)
     token_sender = _TokenSender(stack)
     auth = build_auth(
         config,
@@ -135,11 +140,14 @@ def create_rest_api(
         sender=token_sender,
         required=require_auth,
     )
+    base_url = _text(config, "global", "api-base-url")
+    rate_limiter = _rate_limiter(stack.settings, stack.clock)
     client = stack.client(
-        base_url=_text(config, "global", "api-base-url"),
+        base_url=base_url,
         pool=pool,
         auth=auth,
-        rate_limiter=_rate_limiter(stack.settings, stack.clock),
+        rate_limiter=fleet.shared_rate_limiter(rate_limiter, base_url) if fleet else rate_limiter,
+        concurrency=fleet.concurrency() if fleet else None,
         retry=stack.settings.retry_policy(),
     )
     token_sender.attach(client.pool)
@@ -168,6 +176,7 @@ def acquire_token(
     Pass the same ``token_cache`` to :func:`create_rest_api` to reuse the token.
     """
     stack = _Stack.build(read_settings(config), clock, rng, transport)
+    stack, token_cache, _ = _coordinate(config, stack, token_cache)
     sender = _TokenSender(stack)
     auth = build_auth(
         config, secrets=secrets, token_cache=token_cache, clock=stack.clock, sender=sender
@@ -327,6 +336,19 @@ def _rate_limiter(settings: ApiSettings, clock: Clock) -> TokenBucket | None:
         return None
     rate, burst = settings.rate_limit
     return TokenBucket(rate, burst, clock)
+
+
+def _coordinate(
+    config: ConfigProxy, stack: _Stack, token_cache: TokenCache | None
+) -> tuple[_Stack, TokenCache | None, Coordination | None]:
+    """``script-behavior.coordination``: processes share cool-down and token (budget, cap too)."""
+    from txo.fleet import open_coordination
+
+    fleet = open_coordination(config, stack.clock)
+    if fleet is None:
+        return stack, token_cache, None
+    cache = fleet.shared_token_cache(token_cache, _text(config, "_client_secret"))
+    return dataclasses.replace(stack, cooldown=fleet.cooldown()), cache, fleet
 
 
 def _breakers(settings: ApiSettings, clock: Clock) -> BreakerRegistry | None:
