@@ -55,7 +55,7 @@ dist: $(STAMP)
 
 # Fleet benchmark: 8 processes against a throttled fake BC, no coordination vs SQLite vs Redis.
 fleet: $(STAMP) redis-server
-	$(BIN)/python -m tools.fleet
+	$(BIN)/python tools/fleet.py
 
 # The Redis tests and the fleet benchmark start a private redis-server; install it once.
 redis-server:
