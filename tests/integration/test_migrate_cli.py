@@ -222,3 +222,38 @@ def test_fix_subcommand_is_wired(project: Path, capsys: pytest.CaptureFixture[st
     assert main(["fix", "scripts/legacy.py"]) == 1  # --diff is the default: changes pending
     assert "+from txo.compat.v21.logger import setup_logger" in capsys.readouterr().out
     assert (project / "scripts" / "legacy.py").read_text() == LEGACY  # nothing written
+
+
+def _many_findings(folder: Path) -> Path:
+    lines = [f'    v{i} = config.get("k{i}")' for i in range(300)]
+    script = folder / "noisy.py"
+    script.write_text("def main(config):\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    return script
+
+
+@pytest.mark.parametrize("command", [["check"], ["fix", "--unsafe-fixes"]])
+def test_closed_stdout_ends_quietly(project: Path, command: list[str]) -> None:
+    """``txo-migrate check . | head -1``: no traceback, no 'internal error', exit 0 (as ruff)."""
+    script = _many_findings(project)
+    argv = [sys.executable, "-m", "txo.migrate", *command, str(script)]
+    env = {**__import__("os").environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before the first write, as after `head` exits
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 0, err
+    assert "BrokenPipe" not in err and "internal error" not in err and "Exception" not in err
+
+
+def test_report_redacts_secret_text_quoted_from_source(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A finding that quotes source (the receiver of a soft .get) never prints a secret."""
+    secret = "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlX3Ry"
+    (project / "lib" / "leak.py").write_text(
+        f'def f(cfg):\n    return {{"auth": "{secret}", }}.get("_token")\n'
+    )
+    for fmt in ("text", "json", "github", "sarif"):
+        code, out, _ = run(capsys, "lib", "--output-format", fmt)
+        assert code == 1 and "TXO101" in out
+        assert "eyJhbGciOiJIUzI1NiJ9" not in out, fmt

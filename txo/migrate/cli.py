@@ -19,6 +19,7 @@ from txo.migrate.engine import check_files
 from txo.migrate.files import discover
 from txo.migrate.findings import FileResult, Finding
 from txo.migrate.options import DEFAULT_MAX_FUNCTION_LINES, CheckOptions
+from txo.migrate.redact import ReportRedactor
 from txo.migrate.report import FORMATS, Report, render
 from txo.migrate.rules import RULES, rule_for, select_codes
 
@@ -170,8 +171,10 @@ def _emit(text: str, target: Path | None) -> None:
         target.write_text(text, encoding="utf-8")
 
 
-def _report_errors(results: Sequence[FileResult]) -> tuple[tuple[str, str], ...]:
-    errors = tuple((r.path, r.error) for r in results if r.error is not None)
+def _report_errors(
+    results: Sequence[FileResult], redactor: ReportRedactor
+) -> tuple[tuple[str, str], ...]:
+    errors = redactor.pairs([(r.path, r.error) for r in results if r.error is not None])
     for path, message in errors:
         print(f"txo-migrate: internal error while checking {path}: {message}", file=sys.stderr)
     return errors
@@ -189,10 +192,11 @@ def run_check(args: argparse.Namespace) -> int:
     if not items:
         print("txo-migrate: warning: no Python files found", file=sys.stderr)
     results = _run_files(items, options, args)
+    redactor = ReportRedactor()
     findings: list[Finding] = sorted(
-        (f for r in results for f in r.findings), key=lambda f: f.sort_key
+        redactor.findings(f for r in results for f in r.findings), key=lambda f: f.sort_key
     )
-    errors = _report_errors(results)
+    errors = _report_errors(results, redactor)
     if args.write_baseline:
         count = write_baseline(args.write_baseline, findings)
         print(f"txo-migrate: wrote {count} finding(s) to {args.write_baseline}", file=sys.stderr)
@@ -226,6 +230,37 @@ def run_rule(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "fix":
+        from txo.migrate.fix.runner import run_fix
+
+        return run_fix(args)
+    if args.command == "verify":
+        from txo.migrate.verify.cli import run_verify
+
+        return run_verify(args)
+    if args.command == "scorecard":
+        from txo.migrate.scorecard.cli import run_scorecard
+
+        return run_scorecard(args)
+    return run_check(args) if args.command == "check" else run_rule(args)
+
+
+def _stdout_closed() -> int:
+    """The reader of stdout went away (``| head``): stop quietly with success, as ruff does.
+
+    stdout is pointed at the null device so the interpreter's final flush of
+    what is still buffered cannot raise (and print) a second BrokenPipeError.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout is not a real file: nothing will flush to it
+        pass
+    return EXIT_CLEAN
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse arguments, run the command, and map the outcome to an exit code."""
     parser = build_parser()
@@ -234,19 +269,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse reports usage errors itself, then raises
         return exc.code if isinstance(exc.code, int) else EXIT_ERROR
     try:
-        if args.command == "fix":
-            from txo.migrate.fix.runner import run_fix
-
-            return run_fix(args)
-        if args.command == "verify":
-            from txo.migrate.verify.cli import run_verify
-
-            return run_verify(args)
-        if args.command == "scorecard":
-            from txo.migrate.scorecard.cli import run_scorecard
-
-            return run_scorecard(args)
-        return run_check(args) if args.command == "check" else run_rule(args)
+        code = _dispatch(args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the boundary, not at exit
+        return code
+    except BrokenPipeError:
+        return _stdout_closed()
     except UsageError as exc:
         print(f"txo-migrate: error: {exc}", file=sys.stderr)
     except KeyboardInterrupt:
