@@ -1,4 +1,4 @@
-"""txo-migrate fix: fixture pairs per codemod, idempotence, labels, lines and the policy."""
+"""txo-migrate fix: the fix model, the check-apply-recheck loop, labels, lines and the v2.1 policy."""
 
 from __future__ import annotations
 
@@ -114,7 +114,7 @@ def test_crlf_and_no_trailing_newline_kept() -> None:
     assert fixed == "from txo.paths import Dir\r\nprint(Dir.DATA)"
 
 
-def test_select_limits_codemods() -> None:
+def test_select_limits_the_rules_that_fix() -> None:
     source = 'from utils.logger import setup_logger\ndef f(dh):\n    dh.load("data", "x")\n'
     only_dir = fix_source(source, unsafe=True, select=["txo502"])
     assert {f.code for f in only_dir.applied} == {"TXO502"}

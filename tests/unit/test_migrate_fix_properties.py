@@ -1,6 +1,6 @@
 """Hypothesis: for generated v2.1-style modules, fix output always parses and is idempotent.
 
-The strategy is a small grammar over the statements the codemods care
+The strategy is a small grammar over the statements the fixable rules care
 about - ``utils`` imports (from/plain/aliased/star/parenthesised with
 comments), config ``.get`` chains on config-like and ordinary receivers,
 data-handler calls with string categories, uses of the imported names in
