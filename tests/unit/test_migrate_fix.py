@@ -1,4 +1,4 @@
-"""txo-migrate fix: the fix model, the check-apply-recheck loop, labels, lines and the v2.1 policy."""
+"""txo-migrate fix: the fix model, the check-apply-recheck loop, labels and the v2.1 policy."""
 
 from __future__ import annotations
 
