@@ -257,3 +257,78 @@ def test_report_redacts_secret_text_quoted_from_source(
         code, out, _ = run(capsys, "lib", "--output-format", fmt)
         assert code == 1 and "TXO101" in out
         assert "eyJhbGciOiJIUzI1NiJ9" not in out, fmt
+
+
+# --- [tool.txo-migrate], --statistics, --add-noqa, --exit-zero ---------------------
+
+
+SETTINGS = """\
+[tool.txo-migrate]
+select = ["TXO1", "TXO2", "TXO5"]
+ignore = ["TXO501"]
+exclude = ["lib"]
+entry-points = []
+
+[tool.txo-migrate.per-file-ignores]
+"scripts/legacy.py" = ["TXO201"]
+"""
+
+
+def test_pyproject_settings_apply_and_flags_override(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "pyproject.toml").write_text(SETTINGS, encoding="utf-8")
+    code, out, _ = run(capsys, ".")
+    assert code == 1 and "TXO101: 1) in 1 of 1 file(s)" in out  # lib excluded, TXO201 per-file
+    code, out, _ = run(capsys, ".", "--select", "TXO3")
+    assert code == 1 and "(TXO301: 1)" in out
+    code, out, _ = run(capsys, ".", "--isolated")
+    assert "Found 5 finding(s)" in out and "of 2 file(s)" in out
+    other = project / "strict.toml"
+    other.write_text('select = ["TXO6"]\n', encoding="utf-8")
+    assert "(TXO601: 1)" in run(capsys, ".", "--config", str(other))[1]
+
+
+def test_unknown_settings_key_is_a_usage_error_naming_the_nearest(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "pyproject.toml").write_text('[tool.txo-migrate]\nignores = ["TXO1"]\n')
+    code, out, err = run(capsys, ".")
+    assert code == 2 and out == ""
+    assert "unknown key 'ignores'" in err and "did you mean 'ignore'?" in err
+
+
+def test_fix_reads_the_same_settings(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "pyproject.toml").write_text(SETTINGS, encoding="utf-8")
+    fixed = main(["fix", ".", "--write", "--unsafe-fixes"])
+    _, err = capsys.readouterr()
+    assert (
+        "from utils.logger import setup_logger" in (project / "scripts" / "legacy.py").read_text()
+    )
+    assert fixed == 1 and "Fixed 0 of 1 finding(s) in 0 file(s). 1 finding(s) remain." in err
+    code, out, _ = run(capsys, ".")
+    assert code == 1 and "Found 1 finding(s) (TXO101: 1)" in out
+
+
+def test_statistics_counts_per_rule(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, ".", "--statistics")
+    assert code == 1
+    assert out.splitlines()[:2] == [
+        "1  TXO101  soft-fail-config-get  [unsafe fix]",
+        "1  TXO201  exit-in-library",
+    ]
+    code, out, _ = run(capsys, ".", "--statistics", "--output-format", "json")
+    assert {row["code"]: row["count"] for row in json.loads(out)}["TXO501"] == 1
+
+
+def test_add_noqa_then_check_is_clean(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, ".", "--add-noqa", "kept until the v3 port")
+    assert code == 0 and "Added 5 suppression(s) to 1 file(s)." in err
+    text = (project / "scripts" / "legacy.py").read_text()
+    assert "sys.exit(1)  # txo: ignore[TXO201] kept until the v3 port" in text
+    assert run(capsys, ".")[0] == 0
+
+
+def test_exit_zero_reports_but_succeeds(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, ".", "--exit-zero")
+    assert code == 0 and "Found 5 finding(s)" in out

@@ -15,14 +15,23 @@ from __future__ import annotations
 import argparse
 import difflib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from txo.migrate.files import SourceFile, discover, read_source_file
 from txo.migrate.fix.model import FixError, FixResult
 from txo.migrate.fixes import source_lines
+from txo.migrate.selection import (
+    UsageError,
+    add_selection_arguments,
+    load_tool_settings,
+    selected_codes,
+)
+
+if TYPE_CHECKING:
+    from txo.migrate.pyproject import ToolSettings
 
 __all__ = ["add_fix_arguments", "run_fix", "unified_diff"]
 
@@ -53,18 +62,9 @@ def add_fix_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--unsafe-fixes", action="store_true", help="also apply fixes that change behaviour"
     )
-    parser.add_argument(
-        "--select",
-        action="append",
-        metavar="CODES",
-        help=f"codes or prefixes to check and fix, comma-separated (default: all). "
-        f"{_fixable_codes()}",
-    )
-    parser.add_argument("--ignore", action="append", metavar="CODES", help="codes to skip")
-    parser.add_argument(
-        "--exclude", action="append", default=[], metavar="GLOB", help="skip matching paths"
-    )
+    add_selection_arguments(parser)
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
+    parser.epilog = f"Rules that fix: {_fixable_codes()}."
 
 
 def unified_diff(path: str, result: FixResult, before: str) -> str:
@@ -96,6 +96,7 @@ class _Options:
     unsafe: bool
     codes: frozenset[str]
     save: Callable[[Path, str, str], None]
+    tool: ToolSettings
 
 
 @dataclass(slots=True)
@@ -112,9 +113,8 @@ def _fix_file(path: Path, display: str, options: _Options) -> tuple[SourceFile, 
     from txo.migrate.fix.loop import fix_source
 
     source = read_source_file(path)
-    result = fix_source(
-        source.text, unsafe=options.unsafe, select=sorted(options.codes), path=display
-    )
+    codes = options.codes - options.tool.ignored_in(path)
+    result = fix_source(source.text, unsafe=options.unsafe, select=sorted(codes), path=display)
     if result.changed and options.write:
         options.save(path, result.new_source, source.encoding)
     return source, result
@@ -158,19 +158,6 @@ def _summary(tally: _Tally, write: bool) -> str:
     return text + "\n"
 
 
-def _codes(args: argparse.Namespace) -> frozenset[str]:
-    from txo.migrate.rules import select_codes
-
-    def split(values: Sequence[str] | None) -> list[str] | None:
-        if values is None:
-            return None
-        return [part for value in values for part in value.split(",") if part.strip()]
-
-    return select_codes(
-        split(getattr(args, "select", None)), split(getattr(args, "ignore", None)) or ()
-    )
-
-
 def run_fix(
     args: argparse.Namespace,
     *,
@@ -188,13 +175,14 @@ def run_fix(
         err.write(f"error: no such file or folder: {', '.join(missing)}\n")
         return 2
     try:
-        codes = _codes(args)
-    except ValueError as exc:
+        tool = load_tool_settings(args, Path.cwd())
+        codes = selected_codes(args, tool)
+    except UsageError as exc:
         err.write(f"error: {exc}\n")
         return 2
-    write = getattr(args, "fix_mode", "diff") == "write"
-    options = _Options(write, bool(getattr(args, "unsafe_fixes", False)), codes, save)
-    items = discover([str(p) for p in args.paths], Path.cwd(), getattr(args, "exclude", []) or [])
+    write = args.fix_mode == "write"
+    options = _Options(write, args.unsafe_fixes, codes, save, tool)
+    items = discover([str(p) for p in args.paths], Path.cwd(), [*tool.exclude, *args.exclude])
     tally = _Tally()
     for path, display in items:
         _fix_one(Path(path), display, options, tally, out, err)
@@ -202,4 +190,4 @@ def run_fix(
     if tally.errors:
         return 2
     pending = tally.remaining or (tally.changes and not write)
-    return 1 if pending and not getattr(args, "exit_zero", False) else 0
+    return 1 if pending and not args.exit_zero else 0
