@@ -332,3 +332,16 @@ def test_add_noqa_then_check_is_clean(project: Path, capsys: pytest.CaptureFixtu
 def test_exit_zero_reports_but_succeeds(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, ".", "--exit-zero")
     assert code == 0 and "Found 5 finding(s)" in out
+
+
+def test_fix_counts_agree_with_check_under_a_baseline(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, ".", "--write-baseline", "known.json")[0] == 0
+    (project / "pyproject.toml").write_text('[tool.txo-migrate]\nbaseline = "known.json"\n')
+    fixed = main(["fix", ".", "--write"])
+    _, err = capsys.readouterr()
+    code, out, _ = run(capsys, ".")
+    remaining = 0 if code == 0 else int(out.rsplit("Found ", 1)[1].split()[0])
+    assert f"{remaining} finding(s) remain" in err or (remaining == 0 and "remain" not in err)
+    assert fixed == (1 if remaining else 0)

@@ -69,7 +69,7 @@ def fix_source(
     ruleset = RuleSet.build(opts)
     text, applied = source, list[AppliedFix]()
     findings = check_source(text, path, opts, ruleset)
-    before = len(findings)
+    before = tuple(findings)
     for _ in range(MAX_ROUNDS):
         wanted = _wanted(findings, unsafe)
         new_text, fixed = apply_fixes(text, wanted) if wanted else (text, [])
@@ -85,4 +85,4 @@ def fix_source(
         findings = check_source(text, path, opts, ruleset)
     applied.sort(key=lambda fix: (fix.line, fix.code))
     hidden = 0 if unsafe else sum(1 for f in findings if f.fix is not None and not f.fix.safe)
-    return FixResult(text, applied, hidden, before, tuple(findings))
+    return FixResult(text, applied, hidden, len(before), tuple(findings), before)

@@ -36,9 +36,9 @@ class AppliedFix:
 class FixResult:
     """The rewritten source, the fixes applied, and what a following ``check`` will report.
 
-    `findings_before` counts the findings of the original source, `remaining`
-    are the findings of the new source (the same ``check`` would report), and
-    `unsafe_skipped` how many of them an unsafe fix would repair.
+    `before` are the findings of the original source (`findings_before` their
+    count), `remaining` those of the new source (what ``check`` would report),
+    and `unsafe_skipped` how many of them an unsafe fix would repair.
     """
 
     new_source: str
@@ -46,6 +46,7 @@ class FixResult:
     unsafe_skipped: int = 0
     findings_before: int = 0
     remaining: tuple[Finding, ...] = ()
+    before: tuple[Finding, ...] = ()
 
     @property
     def changed(self) -> bool:

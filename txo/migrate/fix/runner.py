@@ -15,11 +15,13 @@ from __future__ import annotations
 import argparse
 import difflib
 import sys
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from txo.migrate.baseline import BaselineError, apply_baseline, load_baseline
 from txo.migrate.files import SourceFile, discover, read_source_file
 from txo.migrate.fix.model import FixError, FixResult
 from txo.migrate.fixes import source_lines
@@ -97,6 +99,7 @@ class _Options:
     codes: frozenset[str]
     save: Callable[[Path, str, str], None]
     tool: ToolSettings
+    baseline: Counter[str] | None = None
 
 
 @dataclass(slots=True)
@@ -129,9 +132,12 @@ def _fix_one(
         tally.errors += 1
         err.write(f"error: {display}: {exc}\n")
         return
-    tally.before += result.findings_before
-    tally.remaining += len(result.remaining)
-    tally.hidden += result.unsafe_skipped
+    before, remaining = list(result.before), list(result.remaining)
+    if options.baseline is not None:  # count what `check` shows: baselined findings are hidden
+        before, remaining = (apply_baseline(f, options.baseline)[0] for f in (before, remaining))
+    tally.before += len(before)
+    tally.remaining += len(remaining)
+    tally.hidden += 0 if options.unsafe else sum(1 for f in remaining if f.fix and not f.fix.safe)
     if not result.changed:
         return
     tally.files += 1
@@ -177,11 +183,12 @@ def run_fix(
     try:
         tool = load_tool_settings(args, Path.cwd())
         codes = selected_codes(args, tool)
-    except UsageError as exc:
+        baseline = load_baseline(tool.baseline) if tool.baseline else None
+    except (UsageError, BaselineError, FileNotFoundError) as exc:
         err.write(f"error: {exc}\n")
         return 2
     write = args.fix_mode == "write"
-    options = _Options(write, args.unsafe_fixes, codes, save, tool)
+    options = _Options(write, args.unsafe_fixes, codes, save, tool, baseline)
     items = discover([str(p) for p in args.paths], Path.cwd(), [*tool.exclude, *args.exclude])
     tally = _Tally()
     for path, display in items:
