@@ -286,3 +286,15 @@ def test_bare_get_becomes_a_hard_read_only_as_an_unsafe_fix_that_says_so() -> No
     assert result.new_source.endswith('return config["global"]["url"]\n')
     (fix,) = result.applied
     assert fix.label == "unsafe" and "KeyError" in fix.description and "None" in fix.description
+
+
+def test_a_rule_bug_is_a_fix_error_for_that_file_not_a_crash() -> None:
+    from txo.compat.registry import Shim
+    from txo.migrate.fix.loop import fix_source as fix_with_options
+
+    class ExplodingShims(dict[str, Shim]):
+        def get(self, key: str, default: object = None) -> Shim:
+            raise RuntimeError("boom")
+
+    with pytest.raises(FixError, match="internal error while checking: RuntimeError: boom"):
+        fix_with_options("import os\n", unsafe=True, options=CheckOptions(shims=ExplodingShims()))

@@ -44,6 +44,13 @@ def _check_parses(text: str, fixed: Sequence[Finding]) -> None:
         ) from exc
 
 
+def _check(text: str, path: str, opts: CheckOptions, ruleset: RuleSet) -> list[Finding]:
+    try:
+        return check_source(text, path, opts, ruleset)
+    except Exception as exc:  # a rule bug must not end the run: this file is an error
+        raise FixError(f"internal error while checking: {type(exc).__name__}: {exc}") from exc
+
+
 def _wanted(findings: Sequence[Finding], unsafe: bool) -> list[Finding]:
     return [f for f in findings if f.fix is not None and (unsafe or f.fix.safe)]
 
@@ -68,7 +75,7 @@ def fix_source(
     opts = dataclasses.replace(base, codes=codes, with_fixes=True)
     ruleset = RuleSet.build(opts)
     text, applied = source, list[AppliedFix]()
-    findings = check_source(text, path, opts, ruleset)
+    findings = _check(text, path, opts, ruleset)
     before = tuple(findings)
     for _ in range(MAX_ROUNDS):
         wanted = _wanted(findings, unsafe)
@@ -82,7 +89,7 @@ def fix_source(
             if f.fix is not None
         ]
         text = new_text
-        findings = check_source(text, path, opts, ruleset)
+        findings = _check(text, path, opts, ruleset)
     applied.sort(key=lambda fix: (fix.line, fix.code))
     hidden = 0 if unsafe else sum(1 for f in findings if f.fix is not None and not f.fix.safe)
     return FixResult(text, applied, hidden, len(before), tuple(findings), before)

@@ -191,7 +191,10 @@ class StringCategory(Rule):
             from txo.migrate.rules._cst.add_import import add_import
 
             source = self.ctx.source
-            shared = edits_between(source, add_import(source, "txo.paths", "Dir"))
+            try:
+                shared = edits_between(source, add_import(source, "txo.paths", "Dir"))
+            except Exception:  # libcst cannot parse what ast could (new syntax): no fix
+                return
         name = local or "Dir"
         for index, (arg, member) in enumerate(found, start=first):
             start, end = self.ctx.span(arg)
