@@ -298,3 +298,24 @@ def test_a_rule_bug_is_a_fix_error_for_that_file_not_a_crash() -> None:
 
     with pytest.raises(FixError, match="internal error while checking: RuntimeError: boom"):
         fix_with_options("import os\n", unsafe=True, options=CheckOptions(shims=ExplodingShims()))
+
+
+@pytest.mark.parametrize(
+    ("call", "fixed"),
+    [
+        ('(config).get("x")', '(config)["x"]'),
+        ('((config)).get("a", {}).get("b")', '((config))["a"]["b"]'),
+        ('(config.get("a", {})\n        .get("b"))', '(config["a"]["b"])'),
+        ('config.get("a", {}) \\\n        .get("b")', 'config["a"]["b"]'),
+    ],
+)
+def test_hard_read_fix_keeps_parentheses_around_the_receiver(call: str, fixed: str) -> None:
+    source = f"async def f(config):\n    return {call}\n"
+    assert (
+        fix_source(source, unsafe=True).new_source == f"async def f(config):\n    return {fixed}\n"
+    )
+
+
+def test_comment_between_receiver_and_get_leaves_the_call_alone() -> None:
+    source = 'def f(config):\n    return (config.  # see docs.\n        get("x"))\n'
+    assert fix_source(source, unsafe=True).new_source == source

@@ -416,7 +416,9 @@ def _hard_read_fix(ctx: FileContext, call: ast.Call) -> Fix | None:
     edits: list[Edit] = []
     for link in links:
         assert isinstance(link.func, ast.Attribute)
-        start = ctx.offset(link.func.value.end_lineno or 0, link.func.value.end_col_offset or 0)
+        start = _get_start(ctx, link.func)
+        if start is None:
+            return None
         end = ctx.span(link)[1]
         key = ctx.segment(link.args[0])
         if isinstance(link.args[0], ast.GeneratorExp) and not key.startswith("("):
@@ -432,6 +434,18 @@ def _hard_read_fix(ctx: FileContext, call: ast.Call) -> Fix | None:
         f"{_short(before)} -> {_short(after)}: a missing key now raises KeyError "
         "instead of giving None",
     )
+
+
+def _get_start(ctx: FileContext, func: ast.Attribute) -> int | None:
+    """Where ``.get`` begins: after the receiver and any ``)`` closing it; None if a comment."""
+    receiver_end = ctx.span(func.value)[1]
+    name_start = ctx.span(func)[1] - len(func.attr)
+    gap = ctx.source[receiver_end:name_start]
+    if "#" in gap:
+        return None
+    dot = gap.rindex(".")
+    closing = gap.rfind(")", 0, dot)
+    return receiver_end + (closing + 1 if closing >= 0 else 0)
 
 
 def _spliced(ctx: FileContext, call: ast.Call, edits: list[Edit]) -> str:
