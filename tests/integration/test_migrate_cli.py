@@ -222,3 +222,126 @@ def test_fix_subcommand_is_wired(project: Path, capsys: pytest.CaptureFixture[st
     assert main(["fix", "scripts/legacy.py"]) == 1  # --diff is the default: changes pending
     assert "+from txo.compat.v21.logger import setup_logger" in capsys.readouterr().out
     assert (project / "scripts" / "legacy.py").read_text() == LEGACY  # nothing written
+
+
+def _many_findings(folder: Path) -> Path:
+    lines = [f'    v{i} = config.get("k{i}")' for i in range(300)]
+    script = folder / "noisy.py"
+    script.write_text("def main(config):\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    return script
+
+
+@pytest.mark.parametrize("command", [["check"], ["fix", "--unsafe-fixes"]])
+def test_closed_stdout_ends_quietly(project: Path, command: list[str]) -> None:
+    """``txo-migrate check . | head -1``: no traceback, no 'internal error', exit 0 (as ruff)."""
+    script = _many_findings(project)
+    argv = [sys.executable, "-m", "txo.migrate", *command, str(script)]
+    env = {**__import__("os").environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before the first write, as after `head` exits
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 0, err
+    assert "BrokenPipe" not in err and "internal error" not in err and "Exception" not in err
+
+
+def test_report_redacts_secret_text_quoted_from_source(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A finding that quotes source (the receiver of a soft .get) never prints a secret."""
+    secret = "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlX3Ry"
+    (project / "lib" / "leak.py").write_text(
+        f'def f(cfg):\n    return {{"auth": "{secret}", }}.get("_token")\n'
+    )
+    for fmt in ("text", "json", "github", "sarif"):
+        code, out, _ = run(capsys, "lib", "--output-format", fmt)
+        assert code == 1 and "TXO101" in out
+        assert "eyJhbGciOiJIUzI1NiJ9" not in out, fmt
+
+
+# --- [tool.txo-migrate], --statistics, --add-noqa, --exit-zero ---------------------
+
+
+SETTINGS = """\
+[tool.txo-migrate]
+select = ["TXO1", "TXO2", "TXO5"]
+ignore = ["TXO501"]
+exclude = ["lib"]
+entry-points = []
+
+[tool.txo-migrate.per-file-ignores]
+"scripts/legacy.py" = ["TXO201"]
+"""
+
+
+def test_pyproject_settings_apply_and_flags_override(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "pyproject.toml").write_text(SETTINGS, encoding="utf-8")
+    code, out, _ = run(capsys, ".")
+    assert code == 1 and "TXO101: 1) in 1 of 1 file(s)" in out  # lib excluded, TXO201 per-file
+    code, out, _ = run(capsys, ".", "--select", "TXO3")
+    assert code == 1 and "(TXO301: 1)" in out
+    code, out, _ = run(capsys, ".", "--isolated")
+    assert "Found 5 finding(s)" in out and "of 2 file(s)" in out
+    other = project / "strict.toml"
+    other.write_text('select = ["TXO6"]\n', encoding="utf-8")
+    assert "(TXO601: 1)" in run(capsys, ".", "--config", str(other))[1]
+
+
+def test_unknown_settings_key_is_a_usage_error_naming_the_nearest(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "pyproject.toml").write_text('[tool.txo-migrate]\nignores = ["TXO1"]\n')
+    code, out, err = run(capsys, ".")
+    assert code == 2 and out == ""
+    assert "unknown key 'ignores'" in err and "did you mean 'ignore'?" in err
+
+
+def test_fix_reads_the_same_settings(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "pyproject.toml").write_text(SETTINGS, encoding="utf-8")
+    fixed = main(["fix", ".", "--write", "--unsafe-fixes"])
+    _, err = capsys.readouterr()
+    assert (
+        "from utils.logger import setup_logger" in (project / "scripts" / "legacy.py").read_text()
+    )
+    assert fixed == 1 and "Fixed 0 of 1 finding(s) in 0 file(s). 1 finding(s) remain." in err
+    code, out, _ = run(capsys, ".")
+    assert code == 1 and "Found 1 finding(s) (TXO101: 1)" in out
+
+
+def test_statistics_counts_per_rule(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, ".", "--statistics")
+    assert code == 1
+    assert out.splitlines()[:2] == [
+        "1  TXO101  soft-fail-config-get  [unsafe fix]",
+        "1  TXO201  exit-in-library",
+    ]
+    code, out, _ = run(capsys, ".", "--statistics", "--output-format", "json")
+    assert {row["code"]: row["count"] for row in json.loads(out)}["TXO501"] == 1
+
+
+def test_add_noqa_then_check_is_clean(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, ".", "--add-noqa", "kept until the v3 port")
+    assert code == 0 and "Added 5 suppression(s) to 1 file(s)." in err
+    text = (project / "scripts" / "legacy.py").read_text()
+    assert "sys.exit(1)  # txo: ignore[TXO201] kept until the v3 port" in text
+    assert run(capsys, ".")[0] == 0
+
+
+def test_exit_zero_reports_but_succeeds(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, ".", "--exit-zero")
+    assert code == 0 and "Found 5 finding(s)" in out
+
+
+def test_fix_counts_agree_with_check_under_a_baseline(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, ".", "--write-baseline", "known.json")[0] == 0
+    (project / "pyproject.toml").write_text('[tool.txo-migrate]\nbaseline = "known.json"\n')
+    fixed = main(["fix", ".", "--write"])
+    _, err = capsys.readouterr()
+    code, out, _ = run(capsys, ".")
+    remaining = 0 if code == 0 else int(out.rsplit("Found ", 1)[1].split()[0])
+    assert f"{remaining} finding(s) remain" in err or (remaining == 0 and "remain" not in err)
+    assert fixed == (1 if remaining else 0)

@@ -62,13 +62,17 @@ def test_diff_is_the_default_prints_labelled_diff_and_writes_nothing(project: Pa
     assert f"# {script}:10: TXO502 [safe]" in out
     assert "TXO101" not in out and "[unsafe]" not in out
     assert ".venv" not in out and "__pycache__" not in out and "clean.py" not in out
-    assert "Would fix 3 issue(s) in 1 file(s). 2 unsafe fix(es) not applied" in err
+    assert (
+        "Would fix 2 of 4 finding(s) in 1 file(s) with 3 fix(es). "
+        "2 finding(s) would remain (1 fixable with --unsafe-fixes)." in err
+    )
 
 
 def test_unsafe_fixes_are_labelled(project: Path) -> None:
     code, out, _ = _run(str(project / "scripts"), "--unsafe-fixes")
     assert code == 1
-    assert out.count("TXO101 [unsafe]") == 2
+    assert out.count("TXO101 [unsafe]") == 1
+    assert "a missing key now raises KeyError instead of giving None" in out
     assert '+    url = config["global"]["api-base-url"]\n' in out
 
 
@@ -76,17 +80,18 @@ def test_write_applies_atomically_and_keeps_the_mode(project: Path) -> None:
     script = project / "scripts" / "sync.py"
     script.chmod(0o640)
     code, out, err = _run(str(script), "--write", "--unsafe-fixes")
-    assert code == 0
+    assert code == 1  # setup_logger stays on txo.compat.v21: still a TXO501 finding
     assert script.read_text(encoding="utf-8") == fix_source(SCRIPT, unsafe=True).new_source
     assert stat.S_IMODE(script.stat().st_mode) == 0o640
     assert sorted(p.name for p in script.parent.iterdir()) == ["clean.py", "sync.py"]
-    assert f"{script}:9: TXO101 [unsafe]" in out and "Fixed 5 issue(s) in 1 file(s)." in err
-    assert _run(str(script), "--unsafe-fixes")[0] == 0  # nothing left: idempotent
+    assert f"{script}:9: TXO101 [unsafe]" in out
+    assert "Fixed 3 of 4 finding(s) in 1 file(s) with 4 fix(es). 1 finding(s) remain." in err
+    assert _run(str(script), "--unsafe-fixes")[1] == ""  # nothing left to change: idempotent
 
 
 def test_write_without_unsafe_fixes_leaves_the_get_chains(project: Path) -> None:
     script = project / "scripts" / "sync.py"
-    assert _run(str(script), "--write")[0] == 0
+    assert _run(str(script), "--write")[0] == 1
     text = script.read_text(encoding="utf-8")
     assert 'config.get("global", {})' in text and "from txo.paths import Dir" in text
 
@@ -112,14 +117,14 @@ def test_failed_write_leaves_the_original(project: Path) -> None:
 def test_select_limits_the_fixes(project: Path) -> None:
     code, out, _ = _run(str(project / "scripts"), "--select", "TXO502")
     assert code == 1 and "TXO502" in out and "TXO501" not in out
-    assert _run(str(project / "scripts"), "--select", "TXO9")[0] == 0
+    assert _run(str(project / "scripts"), "--select", "TXO6")[0] == 0
 
 
 def test_nothing_to_change_exits_zero(project: Path) -> None:
     assert _run(str(project / "scripts" / "clean.py")) == (
         0,
         "",
-        "Would fix 0 issue(s) in 0 file(s).\n",
+        "Would fix 0 of 0 finding(s) in 0 file(s).\n",
     )
 
 
@@ -169,3 +174,46 @@ def test_diff_marks_a_missing_final_newline(tmp_path: Path) -> None:
         "-from utils.logger import setup_logger\n\\ No newline at end of file\n"
         "+from txo.compat.v21.logger import setup_logger\n\\ No newline at end of file\n"
     )
+
+
+def _check_count(path: Path) -> int:
+    from txo.migrate.engine import check_source
+
+    return len(check_source(path.read_text(encoding="utf-8"), path.name))
+
+
+def test_write_exits_one_while_findings_remain_and_its_counts_agree_with_check(
+    project: Path,
+) -> None:
+    script = project / "scripts" / "sync.py"
+    before = _check_count(script)
+    code, _, err = _run(str(script), "--write")
+    after = _check_count(script)
+    assert code == 1, err  # unsafe fixes and unfixable findings remain
+    assert f"{after} finding(s) remain" in err, err
+    assert f"Fixed {before - after} of {before} finding(s)" in err, err
+    assert "1 fixable with --unsafe-fixes" in err, err
+
+
+def test_exit_zero_and_a_clean_write(project: Path) -> None:
+    script = project / "scripts" / "sync.py"
+    assert _run(str(script), "--write", "--exit-zero")[0] == 0
+    clean = project / "scripts" / "clean.py"
+    assert _run(str(clean), "--write")[0] == 0
+
+
+def test_one_walker_for_check_and_fix(tmp_path: Path) -> None:
+    """Tool and build folders are skipped alike; hidden folders are never rewritten."""
+    for folder in ("build", ".idea", "src"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "w.py").write_text("from utils.logger import setup_logger\n")
+    code, out, _ = _run(str(tmp_path))
+    assert code == 1 and "src/w.py" in out and "build" not in out and ".idea" not in out
+
+
+def test_select_knows_every_fixable_code_and_check_knows_it_too(project: Path) -> None:
+    from txo.migrate.cli import main
+
+    assert main(["check", str(project / "scripts"), "--select", "TXO502"]) == 1
+    code, _, err = _run(str(project / "scripts"), "--select", "TXO9")
+    assert code == 2 and "unknown rule selector" in err

@@ -142,7 +142,7 @@ def test_fingerprint_differs_by_path_and_repeat() -> None:
 
 
 def test_select_by_prefix_and_ignore() -> None:
-    assert select_codes(["TXO5"]) == {"TXO501"}
+    assert select_codes(["TXO5"]) == {"TXO501", "TXO502"}
     assert select_codes(["all"], ["TXO0"]) == KNOWN_CODES - {"TXO001", "TXO002"}
     with pytest.raises(ValueError, match="unknown rule selector"):
         select_codes(["TXO9"])

@@ -1,4 +1,4 @@
-"""txo-migrate fix: fixture pairs per codemod, idempotence, labels, lines and the policy."""
+"""txo-migrate fix: the fix model, the check-apply-recheck loop, labels and the v2.1 policy."""
 
 from __future__ import annotations
 
@@ -10,59 +10,72 @@ from pathlib import Path
 
 import pytest
 
-from txo.migrate.fix import FIXES, AppliedFix, FixError, fix_source
-from txo.migrate.fix.model import parse_select, selected
+from txo.migrate.engine import check_source
+from txo.migrate.findings import Finding
+from txo.migrate.fix import AppliedFix, FixError, fix_source
+from txo.migrate.fixes import Applicability, Edit, Fix, apply_fixes, edits_between
+from txo.migrate.options import CheckOptions
+from txo.migrate.rules import RULES, select_codes
 
-FIXTURES = Path(__file__).resolve().parents[1] / "data" / "fix"
-# fixture folder -> (unsafe, select)
-MODES: dict[str, tuple[bool, list[str] | None]] = {
-    "TXO501": (False, ["TXO501"]),
-    "TXO101": (True, ["TXO101"]),
-    "TXO502": (False, ["TXO502"]),
-    "all": (True, None),
-    "safe": (False, None),
-}
-CASES = sorted(FIXTURES.glob("*/*.input"))
+FIXTURES = Path(__file__).resolve().parents[1] / "data" / "rules"
+CASES = sorted(FIXTURES.glob("*/*.py"))
 
 
-def _fix(path: Path, source: str) -> str:
-    unsafe, select = MODES[path.parent.name]
-    return fix_source(source, unsafe=unsafe, select=select).new_source
+def test_every_fixable_finding_is_checkable_and_selectable() -> None:
+    fixable = {r.code for r in RULES if r.fixable is not None}
+    assert fixable == {"TXO101", "TXO501", "TXO502"}
+    assert fixable <= select_codes(sorted(fixable))
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_fixture_pair(case: Path) -> None:
-    expected = case.with_suffix(".expected").read_text(encoding="utf-8")
-    assert _fix(case, case.read_text(encoding="utf-8")) == expected
+def test_check_builds_no_fixes_unless_asked() -> None:
+    source = 'def f(config):\n    return config.get("url")\n'
+    (plain,) = check_source(source)
+    (with_fix,) = check_source(source, options=CheckOptions(with_fixes=True))
+    assert plain.fix is None and with_fix.fix is not None and plain == with_fix
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_fixture_fix_is_idempotent(case: Path) -> None:
-    once = case.with_suffix(".expected").read_text(encoding="utf-8")
-    unsafe, select = MODES[case.parent.name]
-    result = fix_source(once, unsafe=unsafe, select=select)
-    assert result.new_source == once
-    assert result.applied == []
+def _finding(start: int, end: int, content: str, code: str = "TXO101") -> Finding:
+    fix = Fix(Applicability.SAFE, (Edit(start, end, content),), "x")
+    return Finding(code, "m", "p", 1, start + 1, fix=fix)
 
 
-def test_every_codemod_has_fixtures() -> None:
-    assert {code for code, _, _ in FIXES} <= {p.parent.name for p in CASES}
+def test_overlapping_fixes_wait_for_the_next_round_and_shared_edits_apply_once() -> None:
+    shared = Edit(0, 0, "import x\n")
+    one = Fix(Applicability.SAFE, (shared, Edit(0, 1, "A")), "one")
+    two = Fix(Applicability.SAFE, (shared, Edit(2, 3, "C")), "two")
+    clash = Fix(Applicability.SAFE, (Edit(2, 3, "Z"),), "clash")
+    findings = [Finding(c, "m", "p", 1, 1, fix=f) for c, f in (("T1", one), ("T1", two))]
+    findings.append(Finding("T2", "m", "p", 1, 3, fix=clash))
+    text, fixed = apply_fixes("abc", findings)
+    assert text == "import x\nAbC" and [f.fix for f in fixed] == [one, two]
 
 
-def test_fixes_table_matches_codemods() -> None:
-    from txo.migrate.fix.codemods import CODEMODS
+def test_edits_between_rebuilds_the_rewrite() -> None:
+    before, after = "a\nb\nc\n", "a\nNEW\nb\nc\nz\n"
+    edits = edits_between(before, after)
+    text, _ = apply_fixes(before, [_finding(e.start, e.end, e.content) for e in edits][:1])
+    assert text == "a\nNEW\nb\nc\n"
+    assert len(edits) == 2
 
-    assert tuple((c.code, c.safe, c.summary) for c in CODEMODS) == FIXES
+
+def test_fix_loop_is_bounded_and_converges() -> None:
+    from txo.migrate.fix.loop import MAX_ROUNDS
+
+    source = (FIXTURES / "all" / "v21_script.py").read_text(encoding="utf-8")
+    result = fix_source(source, unsafe=True)
+    assert result.changed and MAX_ROUNDS >= 2
+    assert fix_source(result.new_source, unsafe=True).applied == []
+    assert len(result.remaining) == len(check_source(result.new_source))
 
 
 def test_unsafe_fix_needs_opt_in_and_is_counted() -> None:
     source = 'def f(config):\n    return config.get("global", {}).get("url")\n'
     safe_only = fix_source(source, unsafe=False)
     assert safe_only.new_source == source
-    assert safe_only.applied == [] and safe_only.unsafe_skipped == 2
+    assert safe_only.applied == [] and safe_only.unsafe_skipped == 1
     unsafe = fix_source(source, unsafe=True)
     assert unsafe.new_source.endswith('return config["global"]["url"]\n')
-    assert {(f.code, f.safe, f.label) for f in unsafe.applied} == {("TXO101", False, "unsafe")}
+    assert [(f.code, f.safe, f.label) for f in unsafe.applied] == [("TXO101", False, "unsafe")]
 
 
 def test_labels_and_original_line_numbers() -> None:
@@ -85,7 +98,7 @@ def test_labels_and_original_line_numbers() -> None:
 
 
 def test_comments_and_formatting_survive() -> None:
-    source = (FIXTURES / "all" / "comments.input").read_text(encoding="utf-8")
+    source = (FIXTURES / "all" / "comments.py").read_text(encoding="utf-8")
     fixed = fix_source(source, unsafe=True).new_source
     comments = [line.partition("#")[2] for line in source.splitlines() if "#" in line]
     for comment in comments:
@@ -101,24 +114,18 @@ def test_crlf_and_no_trailing_newline_kept() -> None:
     assert fixed == "from txo.paths import Dir\r\nprint(Dir.DATA)"
 
 
-def test_select_limits_codemods() -> None:
+def test_select_limits_the_rules_that_fix() -> None:
     source = 'from utils.logger import setup_logger\ndef f(dh):\n    dh.load("data", "x")\n'
     only_dir = fix_source(source, unsafe=True, select=["txo502"])
     assert {f.code for f in only_dir.applied} == {"TXO502"}
     assert "from utils.logger" in only_dir.new_source
     assert fix_source(source, unsafe=True, select=["TXO1"]).applied == []
+    with pytest.raises(ValueError, match="unknown rule selector"):
+        fix_source(source, unsafe=True, select=["TXO9"])
     assert {f.code for f in fix_source(source, unsafe=True, select=["TXO5"]).applied} == {
         "TXO501",
         "TXO502",
     }
-
-
-def test_parse_select() -> None:
-    assert parse_select(None) is None
-    assert parse_select(["TXO501, txo5", "ALL"]) == ["TXO501", "TXO5", "ALL"]
-    with pytest.raises(ValueError, match="TXO-1"):
-        parse_select(["TXO-1"])
-    assert selected("TXO501", ["ALL"]) and not selected("TXO501", ["TXO1"])
 
 
 @pytest.mark.parametrize("source", ["def f(:\n", "x = (\n", "print 'py2'\n"])
@@ -147,14 +154,14 @@ def test_importing_fix_does_not_import_libcst() -> None:
 
 def _policy() -> tuple[object, object]:
     from txo.compat.registry import SHIMS
-    from txo.migrate.fix.policy import DROP_INS
+    from txo.migrate.rules.v21_policy import DROP_INS
 
     return SHIMS, DROP_INS
 
 
 def test_every_drop_in_resolves_through_shims_to_a_real_v3_name() -> None:
     from txo.compat.registry import SHIMS
-    from txo.migrate.fix.policy import DROP_INS, dropin_target
+    from txo.migrate.rules.v21_policy import DROP_INS, dropin_target
 
     for v21_name in DROP_INS:
         found = dropin_target(v21_name, SHIMS)
@@ -179,7 +186,7 @@ def _compat_class(v21_name: str) -> type:
 
 def test_catch_only_drop_ins_are_base_classes_of_the_compat_classes() -> None:
     from txo.compat.registry import SHIMS
-    from txo.migrate.fix.policy import DROP_INS, Usage, dropin_target
+    from txo.migrate.rules.v21_policy import DROP_INS, Usage, dropin_target
 
     for v21_name, entry in DROP_INS.items():
         found = dropin_target(v21_name, SHIMS)
@@ -191,7 +198,7 @@ def test_catch_only_drop_ins_are_base_classes_of_the_compat_classes() -> None:
 
 
 def test_non_dotted_replacement_is_never_a_drop_in() -> None:
-    from txo.migrate.fix.policy import dropin_target
+    from txo.migrate.rules.v21_policy import dropin_target
 
     class FakeShim:
         replacement = "ctx.paths.path(Dir.OUTPUT, name)"
@@ -200,7 +207,7 @@ def test_non_dotted_replacement_is_never_a_drop_in() -> None:
 
 
 def test_shims_are_read_at_run_time() -> None:
-    from txo.migrate.fix.codemods import V21Imports
+    from txo.migrate.rules._cst.v21_imports import V21Imports
 
     class Shim:
         replacement = "txo.paths.Dir"
@@ -212,13 +219,6 @@ def test_shims_are_read_at_run_time() -> None:
     assert moved.code == "from txo.paths import Dir\n"
     kept, _ = V21Imports(shims={}).apply(module)
     assert kept.code == "from txo.compat.v21.path_helpers import Dir\n"
-
-
-def test_line_map_follows_inserted_lines() -> None:
-    from txo.migrate.fix.pipeline import LineMap
-
-    line_map = LineMap("a\nb\nc\n", "a\nNEW\nb\nc\n")
-    assert [line_map.to_before(n) for n in (1, 3, 4)] == [1, 2, 3]
 
 
 def _txo_imports(source: str) -> list[tuple[str, str]]:
@@ -235,7 +235,7 @@ def _txo_imports(source: str) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_every_rewritten_import_resolves(case: Path) -> None:
-    expected = case.with_suffix(".expected").read_text(encoding="utf-8")
+    expected = case.with_name(case.name + ".fixed").read_text(encoding="utf-8")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for module, name in _txo_imports(expected):
@@ -245,7 +245,7 @@ def test_every_rewritten_import_resolves(case: Path) -> None:
 
 def test_every_v21_name_exists_where_fix_moves_it() -> None:
     from txo.compat.registry import SHIMS
-    from txo.migrate.fix.policy import compat_module
+    from txo.migrate.rules.v21_policy import compat_module
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -266,3 +266,62 @@ def test_config_get_fix_uses_the_checkers_notion_of_configuration(name: str) -> 
     fixed = fix_source(source, unsafe=True, select=["TXO101"]).new_source
     assert fixed == f'def f({name}):\n    return {name}["global"]["x"]\n'
     assert fix_source('def f(response):\n    return response.get("x")\n', unsafe=True).applied == []
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        'config.get("timeout-seconds", 30)',
+        'config["script-behavior"].get("api-delay-seconds", 1)',
+        'config.get("script-behavior", {}).get("api-timeouts", {}).get("rest-timeout", 60)',
+    ],
+)
+def test_get_with_a_default_never_becomes_a_hard_subscript(call: str) -> None:
+    """A default was chosen on purpose: dropping it makes a config without the key crash."""
+    source = f"def f(config):\n    return {call}\n"
+    fixed = fix_source(source, unsafe=True).new_source
+    default = call.rpartition(", ")[2].rstrip(")")
+    assert f", {default})" in fixed or f"default={default}" in fixed, fixed
+    assert all(f.code != "TXO101" for f in fix_source(source, unsafe=True).applied)
+
+
+def test_bare_get_becomes_a_hard_read_only_as_an_unsafe_fix_that_says_so() -> None:
+    source = 'def f(config):\n    return config.get("global", {}).get("url")\n'
+    assert fix_source(source, unsafe=False).new_source == source
+    result = fix_source(source, unsafe=True)
+    assert result.new_source.endswith('return config["global"]["url"]\n')
+    (fix,) = result.applied
+    assert fix.label == "unsafe" and "KeyError" in fix.description and "None" in fix.description
+
+
+def test_a_rule_bug_is_a_fix_error_for_that_file_not_a_crash() -> None:
+    from txo.compat.registry import Shim
+    from txo.migrate.fix.loop import fix_source as fix_with_options
+
+    class ExplodingShims(dict[str, Shim]):
+        def get(self, key: str, default: object = None) -> Shim:
+            raise RuntimeError("boom")
+
+    with pytest.raises(FixError, match="internal error while checking: RuntimeError: boom"):
+        fix_with_options("import os\n", unsafe=True, options=CheckOptions(shims=ExplodingShims()))
+
+
+@pytest.mark.parametrize(
+    ("call", "fixed"),
+    [
+        ('(config).get("x")', '(config)["x"]'),
+        ('((config)).get("a", {}).get("b")', '((config))["a"]["b"]'),
+        ('(config.get("a", {})\n        .get("b"))', '(config["a"]["b"])'),
+        ('config.get("a", {}) \\\n        .get("b")', 'config["a"]["b"]'),
+    ],
+)
+def test_hard_read_fix_keeps_parentheses_around_the_receiver(call: str, fixed: str) -> None:
+    source = f"async def f(config):\n    return {call}\n"
+    assert (
+        fix_source(source, unsafe=True).new_source == f"async def f(config):\n    return {fixed}\n"
+    )
+
+
+def test_comment_between_receiver_and_get_leaves_the_call_alone() -> None:
+    source = 'def f(config):\n    return (config.  # see docs.\n        get("x"))\n'
+    assert fix_source(source, unsafe=True).new_source == source

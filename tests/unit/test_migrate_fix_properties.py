@@ -1,6 +1,6 @@
 """Hypothesis: for generated v2.1-style modules, fix output always parses and is idempotent.
 
-The strategy is a small grammar over the statements the codemods care
+The strategy is a small grammar over the statements the fixable rules care
 about - ``utils`` imports (from/plain/aliased/star/parenthesised with
 comments), config ``.get`` chains on config-like and ordinary receivers,
 data-handler calls with string categories, uses of the imported names in
@@ -140,3 +140,46 @@ def _check(source: str, unsafe: bool) -> None:
 @given(module_source(), st.booleans())
 def test_fix_output_parses_and_is_idempotent(source: str, unsafe: bool) -> None:
     _check(source, unsafe=unsafe)
+
+
+# --- TXO101: a hard read returns what the soft read returned when every key is there -------
+
+KEYS = ("a", "b", "c")
+LINKS = st.sampled_from(["get({k!r})", "get({k!r}, {{}})", "get({k!r}, None)", "get({k!r}, 5)"])
+BASES = st.sampled_from(["config", "(config)", "((config))", "(ctx).config", "ctx.config"])
+GAPS = st.sampled_from(["", " ", "\n        "])
+
+
+@st.composite
+def hard_read_chain(draw: st.DrawFn) -> str:
+    expr = draw(BASES)
+    for key in KEYS[: draw(st.integers(1, 3))]:
+        link = draw(LINKS).format(k=key)
+        expr = f"{expr}{draw(GAPS)}.{link}" if draw(st.booleans()) else f"{expr}[{key!r}]"
+    return f"({expr})"
+
+
+class _Ctx:
+    def __init__(self, config: object) -> None:
+        self.config = config
+
+
+@settings(max_examples=int(os.environ.get("FIX_EXAMPLES", "150")))
+@given(hard_read_chain())
+def test_hard_read_fix_keeps_the_value_when_every_key_exists(chain: str) -> None:
+    source = f"def read(config, ctx):\n    return {chain}\n"
+    result = fix_source(source, unsafe=True, select=["TXO101"])
+    ast.parse(result.new_source)
+    assert fix_source(result.new_source, unsafe=True, select=["TXO101"]).applied == []
+    full = {"a": {"b": {"c": 7}, "c": 8}, "b": 9, "c": 10}
+    values = []
+    for text in (source, result.new_source):
+        namespace: dict[str, object] = {}
+        exec(compile(text, "<chain>", "exec"), namespace)
+        read = namespace["read"]
+        assert callable(read)
+        try:
+            values.append(read(full, _Ctx(full)))
+        except (KeyError, TypeError, AttributeError) as exc:
+            values.append(type(exc))
+    assert values[0] == values[1], (source, result.new_source)

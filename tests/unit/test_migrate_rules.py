@@ -214,3 +214,12 @@ def test_secret_names(name: str, expected: bool) -> None:
 )
 def test_secret_found_through_formatting(call: str) -> None:
     assert codes(f"import logging\n\n\ndef f(token, logger, pw):\n    {call}\n") == ["TXO601"]
+
+
+# --- TXO502 -------------------------------------------------------------------
+
+
+def test_string_category_is_not_reported_inside_the_compat_layer() -> None:
+    source = 'def f(paths):\n    return paths.path("config", "x.json")\n'
+    assert [f.code for f in check_source(source, "scripts/x.py")] == ["TXO502"]
+    assert check_source(source, "txo/compat/v21/_impl/x.py") == []

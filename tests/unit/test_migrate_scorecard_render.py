@@ -102,3 +102,12 @@ def test_text_report_names_suppressions_and_a_verdict(tmp_path: Path) -> None:
     assert data["suppressions"] == [
         {"path": "lib/m.py", "line": 5, "codes": ["TXO201"], "reason": ""}
     ]
+
+
+def test_json_report_redacts_secret_text_from_suppression_reasons(tmp_path: Path) -> None:
+    token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlX3Ry"
+    source = f"import sys\n\n\ndef f():\n    sys.exit(1)  # txo: ignore[TXO201] Bearer {token}\n"
+    card = build_scorecard(_tree(tmp_path, {"lib/m.py": source}) / "lib", root=tmp_path)
+    data = json.loads(render_json(card))
+    assert token not in json.dumps(data)
+    assert data["suppressions"][0]["reason"].startswith("Bearer [REDACTED]")

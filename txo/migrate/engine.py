@@ -12,9 +12,7 @@ fingerprints.  Files are checked in worker processes when there are many.
 from __future__ import annotations
 
 import ast
-import io
 import os
-import tokenize
 import traceback
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -24,6 +22,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from txo.migrate.files import read_source_file
 from txo.migrate.findings import FileResult, Finding, with_fingerprints
 from txo.migrate.options import CheckOptions
 from txo.migrate.rules import KNOWN_CODES, RULES, SYNTAX_ERROR_CODE
@@ -245,21 +244,12 @@ def _split_lines(source: str) -> list[str]:
     return source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
-def read_source(path: Path) -> str:
-    """Decode a file the way Python would: UTF-8 (BOM allowed) unless a coding cookie says so."""
-    data = path.read_bytes()
-    if b"coding" in data[:400]:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        return data.decode("utf-8-sig" if encoding == "utf-8-sig" else encoding)
-    return data.decode("utf-8-sig")
-
-
 def check_file(
     path: Path, display: str, options: CheckOptions, ruleset: RuleSet | None = None
 ) -> FileResult:
     """Check one file; an unreadable file is a TXO001 finding, a checker bug an `error`."""
     try:
-        source = read_source(path)
+        source = read_source_file(path).text
     except (OSError, UnicodeDecodeError, SyntaxError, LookupError) as exc:
         if not options.enabled(SYNTAX_ERROR_CODE):
             return FileResult(display, ())

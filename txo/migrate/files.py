@@ -1,16 +1,45 @@
-"""Finding the files to check, and the paths reports show for them."""
+"""Finding the files to check or fix, reading them, and the paths reports show for them.
+
+One walker and one reader for every sub-command, so ``check`` and ``fix``
+always agree on which files exist and what they say.
+"""
 
 from __future__ import annotations
 
 import fnmatch
+import io
 import os
+import tokenize
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["ALWAYS_EXCLUDED", "discover", "display_path"]
+__all__ = ["ALWAYS_EXCLUDED", "SourceFile", "discover", "display_path", "read_source_file"]
 
-# Never descended into (hidden directories are skipped too, `.venv` among them).
-ALWAYS_EXCLUDED = frozenset({"__pycache__", "venv", "node_modules", "site-packages"})
+# Never descended into (hidden directories are skipped too: `.venv`, `.git`, `.idea`, caches).
+# Build output holds copies of the sources: reporting or rewriting them twice helps nobody.
+ALWAYS_EXCLUDED = frozenset(
+    {"__pycache__", "venv", "node_modules", "site-packages", "build", "dist", "_build"}
+    | {"__pypackages__", "buck-out"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A decoded source file and the encoding to write it back in (BOM kept as utf-8-sig)."""
+
+    text: str
+    encoding: str
+
+
+def read_source_file(path: Path) -> SourceFile:
+    """Decode a file the way Python would: UTF-8 (BOM allowed) unless a coding cookie says so."""
+    data = path.read_bytes()
+    if b"coding" in data[:400]:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    else:
+        encoding = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+    return SourceFile(data.decode("utf-8-sig" if encoding == "utf-8" else encoding), encoding)
 
 
 def display_path(path: Path, root: Path) -> str:

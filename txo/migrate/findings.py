@@ -6,15 +6,24 @@ without pulling in the rules.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from txo.migrate.fixes import Fix
 
 __all__ = ["FileResult", "Finding", "fingerprint", "with_fingerprints"]
 
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One problem at one place.  Lines and columns are 1-based; columns count characters."""
+    """One problem at one place.  Lines and columns are 1-based; columns count characters.
+
+    `fix` is the rule's repair, when it has one and the run asked for fixes
+    (``CheckOptions.with_fixes``); it takes no part in equality.
+    """
 
     code: str
     message: str
@@ -24,6 +33,7 @@ class Finding:
     end_line: int | None = None
     end_col: int | None = None
     fingerprint: str = ""
+    fix: Fix | None = field(default=None, compare=False)
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
@@ -57,5 +67,5 @@ def with_fingerprints(findings: list[Finding], lines: list[str]) -> list[Finding
         n = seen.get(key, 0)
         seen[key] = n + 1
         fp = fingerprint(f.code, f.path, text, n)
-        out.append(Finding(f.code, f.message, f.path, f.line, f.col, f.end_line, f.end_col, fp))
+        out.append(dataclasses.replace(f, fingerprint=fp))
     return out

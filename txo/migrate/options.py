@@ -20,7 +20,9 @@ class CheckOptions:
 
     `codes` is the set of enabled rule codes (None means every rule);
     `entry_points` holds ``(module, function)`` pairs from ``--entry-point``;
-    `shims` overrides ``txo.compat.registry.SHIMS`` (tests use it; None reads the registry).
+    `shims` overrides ``txo.compat.registry.SHIMS`` (tests use it; None reads the registry);
+    `with_fixes` asks rules to attach their fixes to findings (``fix`` does; ``check`` need not
+    pay for building them).
     """
 
     codes: frozenset[str] | None = None
@@ -28,6 +30,7 @@ class CheckOptions:
     entry_points: tuple[tuple[str, str], ...] = ()
     root: str = "."
     shims: Mapping[str, Shim] | None = field(default=None, compare=False)
+    with_fixes: bool = False
 
     def enabled(self, code: str) -> bool:
         """Whether the rule `code` runs."""

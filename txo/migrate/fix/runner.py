@@ -1,37 +1,53 @@
-"""``txo-migrate fix``: walk the paths, fix each file, print a diff or write atomically.
+"""``txo-migrate fix``: discover, check, apply the findings' fixes, print a diff or write.
 
-``--diff`` (the default) prints a unified diff per file, headed by one
-comment line per fix labelled ``safe``/``unsafe`` (the ``#`` lines are
-ignored by ``patch``), and writes nothing.  ``--write`` replaces each
-changed file atomically (temporary file + rename, same encoding and line
-endings).  Exit codes: 0 nothing to change or all applied, 1 changes pending
-in ``--diff`` mode, 2 usage error or a file that could not be read, parsed
-or fixed.  libcst is imported only when a file is fixed.
+The same walker, reader and selector as ``check``.  ``--diff`` (the default)
+prints a unified diff per file, headed by one ``#`` line per fix labelled
+``safe``/``unsafe`` (ignored by ``patch``), and writes nothing.  ``--write``
+replaces each changed file atomically (temporary file + rename, same
+encoding and line endings).  The summary counts what a following ``check``
+reports.  Exit codes, as ruff: 0 nothing left to report, 1 findings remain
+(or, with ``--diff``, changes are pending), 2 usage error or a file that
+could not be read, parsed or fixed; ``--exit-zero`` turns 1 into 0.
 """
 
 from __future__ import annotations
 
 import argparse
 import difflib
-import io
 import sys
-import tokenize
-from collections.abc import Callable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from txo.migrate.fix.model import FIXES, FixError, FixResult, parse_select, source_lines
+from txo.migrate.baseline import BaselineError, apply_baseline, load_baseline
+from txo.migrate.files import SourceFile, discover, read_source_file
+from txo.migrate.fix.model import FixError, FixResult
+from txo.migrate.fixes import source_lines
+from txo.migrate.selection import (
+    UsageError,
+    add_selection_arguments,
+    load_tool_settings,
+    selected_codes,
+)
 
-__all__ = ["add_fix_arguments", "iter_python_files", "run_fix", "unified_diff"]
+if TYPE_CHECKING:
+    from txo.migrate.pyproject import ToolSettings
 
-_SKIP_DIRS = frozenset({".git", ".hg", ".venv", "venv", "__pycache__", "node_modules", "build"})
-_SKIP_DIRS_MORE = frozenset({"dist", ".mypy_cache", ".ruff_cache", ".tox", ".eggs"})
+__all__ = ["add_fix_arguments", "run_fix", "unified_diff"]
+
+
+def _fixable_codes() -> str:
+    from txo.migrate.rules import RULES
+
+    return "; ".join(
+        f"{r.code} ({r.fixable.value}): {r.fix_summary}" for r in RULES if r.fixable is not None
+    )
 
 
 def add_fix_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add ``PATH... [--diff|--write] [--unsafe-fixes] [--select CODES]`` to ``parser``."""
-    codes = "; ".join(f"{code} ({'safe' if safe else 'unsafe'}): {s}" for code, safe, s in FIXES)
+    """Add ``PATH... [--diff|--write] [--unsafe-fixes] [--select CODES] ...`` to ``parser``."""
     parser.add_argument("paths", nargs="+", metavar="PATH", type=Path, help="files or folders")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument(
@@ -43,52 +59,14 @@ def add_fix_arguments(parser: argparse.ArgumentParser) -> None:
         help="print a unified diff of the fixes and write nothing (default)",
     )
     mode.add_argument(
-        "--write",
-        dest="fix_mode",
-        action="store_const",
-        const="write",
-        help="apply the fixes to the files",
+        "--write", dest="fix_mode", action="store_const", const="write", help="apply the fixes"
     )
     parser.add_argument(
         "--unsafe-fixes", action="store_true", help="also apply fixes that change behaviour"
     )
-    parser.add_argument(
-        "--select",
-        action="append",
-        metavar="CODES",
-        help=f"comma-separated codes or prefixes to fix (default: all). {codes}",
-    )
-
-
-def iter_python_files(paths: Sequence[Path]) -> Iterator[Path]:
-    """Files given directly, plus ``*.py`` under folders (sorted; tool folders skipped)."""
-    for path in paths:
-        if not path.is_dir():
-            yield path
-            continue
-        for found in sorted(path.rglob("*.py")):
-            parts = found.relative_to(path).parts[:-1]
-            if not any(p in _SKIP_DIRS or p in _SKIP_DIRS_MORE for p in parts):
-                yield found
-
-
-@dataclass(frozen=True, slots=True)
-class _SourceFile:
-    text: str
-    encoding: str
-
-
-def _read(path: Path) -> _SourceFile:
-    raw = path.read_bytes()
-    encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
-    return _SourceFile(raw.decode(encoding), encoding)
-
-
-def _write(path: Path, text: str, encoding: str) -> None:
-    from txo.data.atomic import atomic_write
-
-    with atomic_write(path) as stream:
-        stream.write(text.encode(encoding))
+    add_selection_arguments(parser)
+    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
+    parser.epilog = f"Rules that fix: {_fixable_codes()}."
 
 
 def unified_diff(path: str, result: FixResult, before: str) -> str:
@@ -98,10 +76,7 @@ def unified_diff(path: str, result: FixResult, before: str) -> str:
         for fix in result.applied
     ]
     diff = difflib.unified_diff(
-        source_lines(before),
-        source_lines(result.new_source),
-        fromfile=path,
-        tofile=path,
+        source_lines(before), source_lines(result.new_source), fromfile=path, tofile=path
     )
     lines = [
         line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
@@ -110,51 +85,80 @@ def unified_diff(path: str, result: FixResult, before: str) -> str:
     return "".join(header + lines)
 
 
+def _write(path: Path, text: str, encoding: str) -> None:
+    from txo.data.atomic import atomic_write
+
+    with atomic_write(path) as stream:
+        stream.write(text.encode(encoding))
+
+
 @dataclass(frozen=True, slots=True)
 class _Options:
     write: bool
     unsafe: bool
-    select: list[str] | None
+    codes: frozenset[str]
     save: Callable[[Path, str, str], None]
+    tool: ToolSettings
+    baseline: Counter[str] | None = None
 
 
 @dataclass(slots=True)
 class _Tally:
     files: int = 0
-    fixes: int = 0
+    changes: int = 0
+    before: int = 0
+    remaining: int = 0
     hidden: int = 0
     errors: int = 0
 
 
-def _fix_one(path: Path, options: _Options, tally: _Tally, out: TextIO, err: TextIO) -> None:
-    from txo.migrate.fix.pipeline import fix_source
+def _fix_file(path: Path, display: str, options: _Options) -> tuple[SourceFile, FixResult]:
+    from txo.migrate.fix.loop import fix_source
 
+    source = read_source_file(path)
+    codes = options.codes - options.tool.ignored_in(path)
+    result = fix_source(source.text, unsafe=options.unsafe, select=sorted(codes), path=display)
+    if result.changed and options.write:
+        options.save(path, result.new_source, source.encoding)
+    return source, result
+
+
+def _fix_one(
+    path: Path, display: str, options: _Options, tally: _Tally, out: TextIO, err: TextIO
+) -> None:
     try:
-        source = _read(path)
-        result = fix_source(source.text, unsafe=options.unsafe, select=options.select)
-        if result.changed and options.write:
-            options.save(path.resolve(), result.new_source, source.encoding)
-    except (OSError, UnicodeDecodeError, SyntaxError, FixError) as exc:
+        source, result = _fix_file(path, display, options)
+    except (OSError, UnicodeDecodeError, SyntaxError, LookupError, FixError) as exc:
         tally.errors += 1
-        err.write(f"error: {path}: {exc}\n")
+        err.write(f"error: {display}: {exc}\n")
         return
-    tally.hidden += result.unsafe_skipped
+    before, remaining = list(result.before), list(result.remaining)
+    if options.baseline is not None:  # count what `check` shows: baselined findings are hidden
+        before, remaining = (apply_baseline(f, options.baseline)[0] for f in (before, remaining))
+    tally.before += len(before)
+    tally.remaining += len(remaining)
+    tally.hidden += 0 if options.unsafe else sum(1 for f in remaining if f.fix and not f.fix.safe)
     if not result.changed:
         return
     tally.files += 1
-    tally.fixes += len(result.applied)
+    tally.changes += len(result.applied)
     if options.write:
         for fix in result.applied:
-            out.write(f"{path}:{fix.line}: {fix.code} [{fix.label}] {fix.description}\n")
+            out.write(f"{display}:{fix.line}: {fix.code} [{fix.label}] {fix.description}\n")
     else:
-        out.write(unified_diff(str(path), result, source.text))
+        out.write(unified_diff(display, result, source.text))
 
 
 def _summary(tally: _Tally, write: bool) -> str:
-    verb = "Fixed" if write else "Would fix"
-    text = f"{verb} {tally.fixes} issue(s) in {tally.files} file(s)."
-    if tally.hidden:
-        text += f" {tally.hidden} unsafe fix(es) not applied (use --unsafe-fixes)."
+    verb, remain = ("Fixed", "remain") if write else ("Would fix", "would remain")
+    fixed = max(tally.before - tally.remaining, 0)
+    text = f"{verb} {fixed} of {tally.before} finding(s) in {tally.files} file(s)"
+    text += f" with {tally.changes} fix(es)." if tally.changes else "."
+    if tally.remaining:
+        text += f" {tally.remaining} finding(s) {remain}"
+        if tally.hidden:
+            text += f" ({tally.hidden} fixable with --unsafe-fixes)"
+        text += "."
     if tally.errors:
         text += f" {tally.errors} file(s) could not be fixed."
     return text + "\n"
@@ -172,21 +176,25 @@ def run_fix(
     ``save(path, text, encoding)`` writes a fixed file (atomically by default).
     """
     out, err = stdout or sys.stdout, stderr or sys.stderr
-    try:
-        select = parse_select(getattr(args, "select", None))
-    except ValueError as exc:
-        err.write(f"error: {exc}\n")
-        return 2
-    write = getattr(args, "fix_mode", "diff") == "write"
-    options = _Options(write, bool(getattr(args, "unsafe_fixes", False)), select, save)
-    missing = [str(p) for p in args.paths if not p.exists()]
+    missing = [str(p) for p in args.paths if not Path(p).exists()]
     if missing:
         err.write(f"error: no such file or folder: {', '.join(missing)}\n")
         return 2
+    try:
+        tool = load_tool_settings(args, Path.cwd())
+        codes = selected_codes(args, tool)
+        baseline = load_baseline(tool.baseline) if tool.baseline else None
+    except (UsageError, BaselineError, FileNotFoundError) as exc:
+        err.write(f"error: {exc}\n")
+        return 2
+    write = args.fix_mode == "write"
+    options = _Options(write, args.unsafe_fixes, codes, save, tool, baseline)
+    items = discover([str(p) for p in args.paths], Path.cwd(), [*tool.exclude, *args.exclude])
     tally = _Tally()
-    for path in iter_python_files(args.paths):
-        _fix_one(path, options, tally, out, err)
+    for path, display in items:
+        _fix_one(Path(path), display, options, tally, out, err)
     err.write(_summary(tally, write))
     if tally.errors:
         return 2
-    return 1 if tally.fixes and not write else 0
+    pending = tally.remaining or (tally.changes and not write)
+    return 1 if pending and not args.exit_zero else 0

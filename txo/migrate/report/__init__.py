@@ -13,7 +13,7 @@ from types import MappingProxyType
 
 from txo.migrate.findings import Finding
 
-__all__ = ["FORMATS", "Report", "render"]
+__all__ = ["FORMATS", "Report", "render", "render_statistics"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,3 +54,31 @@ FORMATS = ("text", "json", "sarif", "github")
 def render(report: Report, fmt: str) -> str:
     """The report in format `fmt` (one of FORMATS)."""
     return _renderers()[fmt](report)
+
+
+def render_statistics(report: Report, fmt: str) -> str:
+    """``check --statistics``: findings per rule (JSON for ``json``, a table otherwise)."""
+    import json
+
+    from txo.migrate.rules import rule_for
+
+    rows = [(code, n, rule_for(code)) for code, n in report.counts().items()]
+    if fmt == "json":
+        data = [
+            {
+                "code": code,
+                "name": rule.name,
+                "count": n,
+                "fix": None if rule.fixable is None else rule.fixable.value,
+            }
+            for code, n, rule in rows
+        ]
+        return json.dumps(data, indent=2) + "\n"
+    width = max((len(str(n)) for _, n, _ in rows), default=1)
+    lines = [
+        f"{n:>{width}}  {code}  {rule.name}"
+        + ("" if rule.fixable is None else f"  [{rule.fixable.value} fix]")
+        for code, n, rule in rows
+    ]
+    lines.append(f"Found {len(report.findings)} finding(s) in {report.files_checked} file(s).")
+    return "\n".join(lines) + "\n"

@@ -18,6 +18,7 @@ from txo.migrate.rules.txo201_exit import ExitInLibrary
 from txo.migrate.rules.txo301_mutable_state import MutableGlobalState
 from txo.migrate.rules.txo401_long_function import LongFunction
 from txo.migrate.rules.txo501_deprecated_names import DeprecatedName
+from txo.migrate.rules.txo502_dir_categories import StringCategory
 from txo.migrate.rules.txo601_secret_logging import SecretInOutput
 
 __all__ = [
@@ -38,6 +39,7 @@ RULES: tuple[type[Rule], ...] = (
     MutableGlobalState,
     LongFunction,
     DeprecatedName,
+    StringCategory,
     SecretInOutput,
 )
 KNOWN_CODES = frozenset(rule.code for rule in RULES)

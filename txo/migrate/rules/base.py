@@ -6,6 +6,12 @@ type, walks the tree once and calls the handlers; `finish()` runs after the
 walk for rules that decide only once the whole file is seen.  The class
 docstring says why the rule exists and how it decides; `flagged` and
 `accepted` are source examples that the test-suite runs.
+
+A rule that can repair what it reports sets `fixable` (the applicability of
+its fixes) and `fix_summary`, and passes a :class:`~txo.migrate.fixes.Fix`
+built from the same node to :meth:`Rule.report` when
+``ctx.options.with_fixes`` is set; `ctx.offset` / `ctx.segment` turn node
+positions into the source offsets edits use.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from txo.migrate.findings import Finding
+from txo.migrate.fixes import Applicability, Fix, source_lines
 from txo.migrate.options import CheckOptions
 
 __all__ = ["FileContext", "Handler", "Rule"]
@@ -33,6 +40,7 @@ class FileContext:
 
     __slots__ = (
         "_lines",
+        "_starts",
         "entry_lines",
         "findings",
         "in_entry",
@@ -64,6 +72,7 @@ class FileContext:
         self.in_main = False
         self.in_entry = False
         self._lines: list[str] | None = None
+        self._starts: list[int] | None = None
 
     @property
     def lines(self) -> list[str]:
@@ -86,14 +95,34 @@ class FileContext:
             return byte_offset + 1
         return len(text.encode()[:byte_offset].decode("utf-8", "replace")) + 1
 
-    def report(self, code: str, node: Any, message: str) -> None:
-        """Record a finding at `node`'s position."""
+    def offset(self, line: int, byte_offset: int) -> int:
+        """The character offset in `source` of an ast position (1-based line, byte column)."""
+        if self._starts is None:
+            starts = [0]
+            for text in source_lines(self.source):
+                starts.append(starts[-1] + len(text))
+            self._starts = starts
+        return self._starts[line - 1] + self.column(line, byte_offset) - 1
+
+    def span(self, node: Any) -> tuple[int, int]:
+        """(start, end) character offsets of `node` in `source`."""
+        start = self.offset(node.lineno, node.col_offset)
+        return start, self.offset(node.end_lineno, node.end_col_offset)
+
+    def segment(self, node: Any) -> str:
+        """The source text of `node`."""
+        start, end = self.span(node)
+        return self.source[start:end]
+
+    def report(self, code: str, node: Any, message: str, fix: Fix | None = None) -> None:
+        """Record a finding at `node`'s position, with the fix that repairs it (if any)."""
         line: int = node.lineno
         end_line: int | None = getattr(node, "end_lineno", None)
         end_off: int | None = getattr(node, "end_col_offset", None)
         end_col = None if end_line is None or end_off is None else self.column(end_line, end_off)
         col = self.column(line, node.col_offset)
-        self.findings.append(Finding(code, message, self.path, line, col, end_line, end_col))
+        finding = Finding(code, message, self.path, line, col, end_line, end_col, fix=fix)
+        self.findings.append(finding)
 
 
 class Rule:
@@ -104,6 +133,8 @@ class Rule:
     summary: ClassVar[str] = ""
     level: ClassVar[str] = "error"
     inspects_tree: ClassVar[bool] = True
+    fixable: ClassVar[Applicability | None] = None
+    fix_summary: ClassVar[str] = ""
     flagged: ClassVar[tuple[str, ...]] = ()
     accepted: ClassVar[tuple[str, ...]] = ()
 
@@ -125,6 +156,13 @@ class Rule:
     def markdown(cls) -> str:
         """The rule's documentation page (docs/rules/<code>.md is generated from this)."""
         parts = [f"# {cls.code} `{cls.name}`", "", cls.summary + ".", "", cls.description(), ""]
+        if cls.fixable is not None:
+            parts += [
+                "## Fix",
+                "",
+                f"`txo-migrate fix` ({cls.fixable.value}): {cls.fix_summary}",
+                "",
+            ]
         for title, examples in (("Flagged", cls.flagged), ("Accepted", cls.accepted)):
             parts += [f"## {title}", ""]
             for example in examples:
@@ -138,6 +176,6 @@ class Rule:
     def finish(self) -> None:
         """Called once after the walk; rules that collect facts first report here."""
 
-    def report(self, node: Any, message: str) -> None:
-        """Record a finding with this rule's code."""
-        self.ctx.report(self.code, node, message)
+    def report(self, node: Any, message: str, fix: Fix | None = None) -> None:
+        """Record a finding with this rule's code (and its fix, when the run wants fixes)."""
+        self.ctx.report(self.code, node, message, fix)

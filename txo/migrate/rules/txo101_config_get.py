@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Mapping
 
+from txo.migrate.fixes import Applicability, Edit, Fix
 from txo.migrate.rules._util import callee_name, split_words
 from txo.migrate.rules.base import FileContext, Handler, Rule
 
@@ -99,11 +100,24 @@ class SoftConfigGet(Rule):
     Anything else — ``response.get(...)``, ``os.environ.get(...)``, a local
     dict — is not flagged: ``.get()`` on an API response is fine where the
     field is truly optional.  Function parameters are judged by name only.
+
+    The fix (unsafe) turns a chain that ends in a bare ``.get(key)`` into hard
+    reads: ``cfg.get("global", {}).get("url")`` becomes ``cfg["global"]["url"]``,
+    so a missing key raises ``KeyError`` where it returned ``None``.  A final
+    ``.get(key, default)`` keeps its default — on a v2.1 configuration (a plain
+    dict) that call already is the explicit optional read, so it is not
+    rewritten; on v3 configuration spell it ``config.optional(key, default=...)``.
+    Calls with keyword or star arguments, a comment inside, an intermediate
+    default other than ``{}``/``None``, or in a module that imports
+    ``configparser`` (where ``.get(section, option)`` is no dict lookup) are left
+    alone.
     """
 
     code = "TXO101"
     name = "soft-fail-config-get"
     summary = "Soft-fail `.get()` on configuration hides missing keys"
+    fixable = Applicability.UNSAFE
+    fix_summary = "a chain ending in a bare `.get(key)` becomes hard `[key]` reads"
     # "config.get" "(" is split so text searches for soft .get() in txo/ skip the examples.
     # fmt: off
     flagged = (
@@ -149,6 +163,7 @@ class SoftConfigGet(Rule):
         self._pending: list[tuple[ast.AST, str, ast.expr]] = []
         self._candidates: list[tuple[ast.Call, ast.expr, ast.AST]] = []
         self._covered: set[int] = set()
+        self._configparser = False
 
     def handlers(self) -> Mapping[type[ast.AST], Handler]:
         return {
@@ -163,7 +178,15 @@ class SoftConfigGet(Rule):
             ast.FunctionDef: self._on_scope,
             ast.AsyncFunctionDef: self._on_scope,
             ast.ClassDef: self._on_scope,
+            ast.Import: self._on_import,
+            ast.ImportFrom: self._on_import,
         }
+
+    def _on_import(self, node: ast.Import | ast.ImportFrom) -> None:
+        if isinstance(node, ast.ImportFrom):
+            self._configparser |= node.module == "configparser" and not node.level
+        else:
+            self._configparser |= any(a.name == "configparser" for a in node.names)
 
     # --- collecting -----------------------------------------------------------
 
@@ -253,7 +276,12 @@ class SoftConfigGet(Rule):
         self._propagate()
         for call, receiver, scope in self._candidates:
             if _config_key(call) or self._is_config(receiver, scope):
-                self.report(call, self._message(receiver))
+                wanted = self.ctx.options.with_fixes and not self._configparser
+                self.report(
+                    call,
+                    self._message(receiver),
+                    _hard_read_fix(self.ctx, call) if wanted else None,
+                )
 
     def _propagate(self) -> None:
         """Mark names bound from configuration, following aliases until nothing changes."""
@@ -336,3 +364,97 @@ class SoftConfigGet(Rule):
             "becomes a default; use `[...]` or `.require(...)` (or `.optional(...)` when "
             "a default is intended)"
         )
+
+
+# --- the fix ----------------------------------------------------------------------
+
+
+def _plain_get(node: ast.expr) -> bool:
+    """``x.get(key)`` / ``x.get(key, default)`` with plain positional arguments."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "get"
+        and 1 <= len(node.args) <= 2
+        and not node.keywords
+        and not any(isinstance(a, ast.Starred) for a in node.args)
+    )
+
+
+def _no_default(call: ast.Call, *, link: bool) -> bool:
+    """No default, ``None``, or (for a link inside a chain) the ``{}`` that only enables it."""
+    if len(call.args) == 1:
+        return True
+    default = call.args[1]
+    if isinstance(default, ast.Constant) and default.value is None:
+        return True
+    return link and isinstance(default, ast.Dict) and not default.keys
+
+
+def _get_links(call: ast.Call) -> list[ast.Call] | None:
+    """The ``.get`` calls of the chain ending in `call` (outermost first), or None if unfixable."""
+    links: list[ast.Call] = []
+    expr: ast.expr = call
+    while True:
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
+            if expr.func.attr == "get":
+                if not _plain_get(expr) or not _no_default(expr, link=bool(links)):
+                    return None
+                links.append(expr)
+            expr = expr.func.value
+        elif isinstance(expr, (ast.Subscript, ast.Attribute)):
+            expr = expr.value
+        else:
+            return links
+
+
+def _hard_read_fix(ctx: FileContext, call: ast.Call) -> Fix | None:
+    """``.get(k)`` links -> ``[k]``; unsafe: a missing key now raises KeyError."""
+    links = _get_links(call)
+    if not links:
+        return None
+    edits: list[Edit] = []
+    for link in links:
+        assert isinstance(link.func, ast.Attribute)
+        start = _get_start(ctx, link.func)
+        if start is None:
+            return None
+        end = ctx.span(link)[1]
+        key = ctx.segment(link.args[0])
+        if isinstance(link.args[0], ast.GeneratorExp) and not key.startswith("("):
+            key = f"({key})"
+        if "#" in ctx.source[start:end].replace(key, "", 1):
+            return None  # a comment (or a '#' in a default) would be lost
+        edits.append(Edit(start, end, f"[{key}]"))
+    before = " ".join(ctx.segment(call).split())
+    after = _spliced(ctx, call, edits)
+    return Fix(
+        Applicability.UNSAFE,
+        tuple(sorted(edits, key=lambda e: e.start)),
+        f"{_short(before)} -> {_short(after)}: a missing key now raises KeyError "
+        "instead of giving None",
+    )
+
+
+def _get_start(ctx: FileContext, func: ast.Attribute) -> int | None:
+    """Where ``.get`` begins: after the receiver and any ``)`` closing it; None if a comment."""
+    receiver_end = ctx.span(func.value)[1]
+    name_start = ctx.span(func)[1] - len(func.attr)
+    gap = ctx.source[receiver_end:name_start]
+    if "#" in gap:
+        return None
+    dot = gap.rindex(".")
+    closing = gap.rfind(")", 0, dot)
+    return receiver_end + (closing + 1 if closing >= 0 else 0)
+
+
+def _spliced(ctx: FileContext, call: ast.Call, edits: list[Edit]) -> str:
+    start, end = ctx.span(call)
+    text = ctx.source[start:end]
+    for edit in sorted(edits, key=lambda e: -e.start):
+        text = text[: edit.start - start] + edit.content + text[edit.end - start :]
+    return " ".join(text.split())
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."

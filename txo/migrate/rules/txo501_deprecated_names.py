@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping
+import dataclasses
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from txo.migrate.findings import Finding
+from txo.migrate.fixes import Applicability, Edit, Fix, edits_between
 from txo.migrate.options import CheckOptions
 from txo.migrate.rules._util import dotted_name, import_bindings
 from txo.migrate.rules.base import FileContext, Handler, Rule
@@ -83,11 +86,20 @@ class DeprecatedName(Rule):
     module as ``utils.<module>`` and is flagged the same way.  A star import
     from a module with deprecated names is flagged once.  Relative imports are
     not followed.  Every SHIMS entry reports under TXO501.
+
+    The fix (safe) moves ``utils`` imports: a name whose v3 replacement is a
+    true drop-in (``txo.compat.registry.SHIMS`` plus the allow-list in
+    ``txo.migrate.rules.v21_policy``) is imported from v3, any other from
+    ``txo.compat.v21`` — the module the ``utils`` import hook serves, so
+    behaviour is unchanged.  A name left on ``txo.compat.v21`` is still
+    reported: it is still deprecated.
     """
 
     code = "TXO501"
     name = "deprecated-v21-name"
     summary = "Import or use of a deprecated v2.1 name (from the compat SHIMS registry)"
+    fixable = Applicability.SAFE
+    fix_summary = "v2.1 `utils` imports -> v3 drop-ins, else `txo.compat.v21`"
     flagged = (
         "from utils.logger import setup_logger\n",
         "import utils.logger\n\n\ndef main():\n    utils.logger.setup_logger()\n",
@@ -127,6 +139,38 @@ class DeprecatedName(Rule):
             ast.ImportFrom: self._on_import_from,
             ast.Attribute: self._on_attribute,
         }
+
+    def finish(self) -> None:
+        mine = [i for i, f in enumerate(self.ctx.findings) if f.code == self.code]
+        if not mine or not self.ctx.options.with_fixes or "utils" not in self.ctx.source:
+            return
+        from txo.migrate.rules._cst.v21_imports import rewrite_v21_imports
+
+        try:
+            text, changes = rewrite_v21_imports(self.ctx.source, self.ctx.options.shims)
+        except Exception:  # libcst cannot parse what ast could (new syntax): no fix
+            return
+        if not changes:
+            return
+        edits = edits_between(self.ctx.source, text)
+        described = {(c.line, c.column + 1): c.description for c in changes}
+        for index in mine:
+            finding = self.ctx.findings[index]
+            fix = self._fix_for(finding, edits, described)
+            if fix is not None:
+                self.ctx.findings[index] = dataclasses.replace(finding, fix=fix)
+
+    def _fix_for(
+        self, finding: Finding, edits: Sequence[Edit], described: Mapping[tuple[int, int], str]
+    ) -> Fix | None:
+        """The whole import rewrite, for a finding it touches (shared: applied once)."""
+        description = described.get((finding.line, finding.col))
+        if description is None:
+            start = self.ctx.offset(finding.line, 0)
+            if not any(e.start <= start < e.end for e in edits):
+                return None
+            description = "rewritten with the import of its v2.1 module"
+        return Fix(Applicability.SAFE, tuple(edits), description)
 
     def _on_import(self, node: ast.Import) -> None:
         for local, full, alias in import_bindings(node):

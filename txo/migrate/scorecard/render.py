@@ -6,6 +6,7 @@ import json
 from collections import Counter
 from typing import Any
 
+from txo.migrate.redact import ReportRedactor
 from txo.migrate.scorecard.metrics import Metric, Scorecard, Status
 from txo.migrate.table import UNICODE, Box, Column, render_table
 
@@ -105,13 +106,15 @@ def render_text(card: Scorecard, box: Box = UNICODE) -> str:
         suppressions_line(card) + "\n",
         findings_line(card) + "\n",
     ]
-    lines += [f"error: could not check {p}: {e}\n" for p, e in card.stats.errors]
+    errors = ReportRedactor().pairs(card.stats.errors)  # an error may quote a source line
+    lines += [f"error: could not check {p}: {e}\n" for p, e in errors]
     return "".join(lines) + "\n" + verdict(card) + ".\n"
 
 
 def to_dict(card: Scorecard) -> dict[str, Any]:
     """The scorecard as JSON-ready data."""
     stats = card.stats
+    redactor = ReportRedactor()  # reasons and errors are text from the scored source
     return {
         "tool": "txo-migrate scorecard",
         "version": 1,
@@ -134,10 +137,10 @@ def to_dict(card: Scorecard) -> dict[str, Any]:
         "functions": {"count": stats.functions, "longest": stats.longest},
         "longest_function": stats.longest_where,
         "suppressions": [
-            {"path": s.path, "line": s.line, "codes": s.codes, "reason": s.reason}
+            {"path": s.path, "line": s.line, "codes": s.codes, "reason": redactor.text(s.reason)}
             for s in card.suppressions
         ],
-        "errors": [{"path": p, "message": e} for p, e in stats.errors],
+        "errors": [{"path": p, "message": e} for p, e in redactor.pairs(stats.errors)],
     }
 
 

@@ -1,4 +1,4 @@
-"""TXO501 (safe): move v2.1 ``utils`` imports to v3 drop-ins or to ``txo.compat.v21``.
+"""TXO501's fix, rendered with libcst: v2.1 ``utils`` imports to v3 drop-ins or ``txo.compat.v21``.
 
 * ``from utils.path_helpers import Dir`` -> ``from txo.paths import Dir``
 * ``from utils.exceptions import HelpfulError`` -> ``from txo.errors import HelpfulError``
@@ -6,7 +6,7 @@
 * ``import utils.load_n_save as lns`` -> ``import txo.compat.v21.load_n_save as lns``
 * ``import utils.path_helpers`` (+ uses) -> ``import txo.compat.v21.path_helpers`` (+ uses)
 
-Which names count as drop-ins is decided in :mod:`txo.migrate.fix.policy`.
+Which names count as drop-ins is decided in :mod:`txo.migrate.rules.v21_policy`.
 A renamed drop-in (``ApiNotFoundError`` -> ``EntityNotFoundError``) has its
 uses renamed when the new name is free, otherwise it is imported ``as`` the
 old name.  Aliases are kept; a line importing names bound for different
@@ -31,7 +31,8 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from txo.migrate.fix.codemods._helpers import (
+from txo.migrate.rules._cst.helpers import (
+    Change,
     all_scopes,
     assignments_named,
     dotted,
@@ -39,14 +40,13 @@ from txo.migrate.fix.codemods._helpers import (
     import_references,
     is_import_of,
 )
-from txo.migrate.fix.codemods._import_edit import (
+from txo.migrate.rules._cst.import_edit import (
     AliasPlan,
     ImportPlan,
     merge_top_level,
     rewrite_statements,
 )
-from txo.migrate.fix.codemods.base import Codemod, Edit
-from txo.migrate.fix.policy import (
+from txo.migrate.rules.v21_policy import (
     COMPAT_PACKAGE,
     DropIn,
     ShimLike,
@@ -55,15 +55,21 @@ from txo.migrate.fix.policy import (
     dropin_target,
 )
 
-__all__ = ["V21Imports"]
+__all__ = ["V21Imports", "rewrite_v21_imports"]
 
 _TYPE_TESTS = frozenset({"isinstance", "issubclass"})
 
 
-class V21Imports(Codemod):
-    code = "TXO501"
-    safe = True
-    summary = "v2.1 utils imports -> v3 drop-ins, else txo.compat.v21"
+def rewrite_v21_imports(
+    source: str, shims: Mapping[str, ShimLike] | None = None
+) -> tuple[str, list[Change]]:
+    """``source`` with its v2.1 imports moved, and one :class:`Change` per moved name."""
+    module, changes = V21Imports(shims).apply(cst.parse_module(source))
+    return (module.code, changes) if changes else (source, [])
+
+
+class V21Imports:
+    """Plans from the original tree, then rewrites imports (and uses) in one pass."""
 
     def __init__(
         self,
@@ -73,10 +79,7 @@ class V21Imports(Codemod):
         self._shims = shims
         self._modules = modules
 
-    def wants(self, text: str) -> bool:
-        return "utils" in text
-
-    def apply(self, module: cst.Module) -> tuple[cst.Module, list[Edit]]:
+    def apply(self, module: cst.Module) -> tuple[cst.Module, list[Change]]:
         shims, modules = self._registry()
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         planner = _Planner(wrapper, shims, frozenset(modules))
@@ -118,7 +121,8 @@ class _Planner(cst.CSTVisitor):
         return head == "utils" and (not dot or tail in self.modules)
 
     def _edit(self, node: cst.CSTNode, description: str) -> None:
-        self.plan.edits.append(Edit(self.positions[node].start.line, description))
+        start = self.positions[node].start
+        self.plan.edits.append(Change(start.line, start.column, description))
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
         module = dotted(node.module)

@@ -1,21 +1,56 @@
-"""libcst helpers the codemods share: dotted names, scopes and references."""
+"""libcst helpers the fix renderers share: dotted names, scopes, references, comments."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import Assignment, BaseAssignment, ImportAssignment, Scope
 
 __all__ = [
+    "Change",
     "all_scopes",
     "assignments_named",
+    "code_of",
     "dotted",
     "dotted_expr",
+    "has_comment",
     "import_references",
     "is_import_of",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One change a renderer made: where (1-based line, 0-based column) and what it did."""
+
+    line: int
+    column: int
+    description: str
+
+
+def code_of(node: cst.CSTNode, limit: int = 60) -> str:
+    """Source text of ``node`` on one line, shortened to ``limit`` characters."""
+    text = " ".join(cst.Module(body=[]).code_for_node(node).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class _CommentFinder(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.found = False
+
+    def visit_Comment(self, node: cst.Comment) -> bool:
+        self.found = True
+        return False
+
+
+def has_comment(node: cst.CSTNode) -> bool:
+    """True if a comment sits anywhere inside ``node`` (such nodes are left alone)."""
+    finder = _CommentFinder()
+    node.visit(finder)
+    return finder.found
 
 
 def dotted(node: cst.CSTNode | None) -> str:

@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from txo.migrate.fix.codemods._helpers import dotted, dotted_expr
-from txo.migrate.fix.codemods.base import Edit, code_of, has_comment
+from txo.migrate.rules._cst.helpers import Change, code_of, dotted, dotted_expr, has_comment
 
 __all__ = ["AliasPlan", "ImportPlan", "merge_top_level", "rewrite_statements"]
 
@@ -33,7 +32,7 @@ class ImportPlan:
     stars: dict[cst.ImportFrom, str] = field(default_factory=dict)
     imports: dict[cst.ImportAlias, str] = field(default_factory=dict)
     replacements: dict[cst.CSTNode, str] = field(default_factory=dict)
-    edits: list[Edit] = field(default_factory=list)
+    edits: list[Change] = field(default_factory=list)
 
 
 def _comma() -> cst.Comma:
