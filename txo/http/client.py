@@ -357,6 +357,7 @@ class RestClient:
     ) -> RetryPolicy:
         """The next retry state (after closing the cool-down gate), or raise the error."""
         status, retry_after = self._status_and_retry_after(outcome)
+        self._cool_down(call.origin, policy, status, retry_after)
         failure = transport_failure(outcome.error) if outcome.error is not None else None
         if outcome.error is not None and failure is None:
             raise self._give_up(call, outcome, None, retry_after) from outcome.error
@@ -367,10 +368,22 @@ class RestClient:
             )  # fmt: skip
         except RetryExhausted as stop:
             raise self._give_up(call, outcome, stop, retry_after) from outcome.error
-        if retry_after is not None and status in _COOLDOWN_STATUSES:
-            self._cooldown.pause(call.origin, retry_after)
         _log_retry(call, policy, status, outcome.error)
         return policy
+
+    def _cool_down(
+        self, origin: str, policy: RetryPolicy, status: int | None, retry_after: float | None
+    ) -> None:
+        """A 429/503 with an acceptable Retry-After pauses the host for every thread.
+
+        Whether or not this call retries: a final attempt's 429 still tells the
+        server's wish to the next call.  A Retry-After beyond ``retry_after_max``
+        fails fast instead and parks nobody.
+        """
+        if status not in _COOLDOWN_STATUSES or retry_after is None:
+            return
+        if retry_after <= policy.retry_after_max:
+            self._cooldown.pause(origin, retry_after)
 
     def _give_up(
         self,

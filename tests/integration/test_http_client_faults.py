@@ -1,0 +1,94 @@
+"""Faults that must stay bounded: a final 429 pauses the host; the deadline ends an attempt.
+
+The transport is an injected fake (``httpx.MockTransport`` or a respx router);
+time is a FakeClock, so nothing sleeps for real.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+from txo.errors import ApiTimeoutError, RateLimitError
+from txo.http import HostCooldown, RestClient, RetryPolicy
+from txo.testing import FakeClock
+
+BASE = "https://api.example.com/v2.0"
+URL = f"{BASE}/companies"
+ORIGIN = "https://api.example.com:443"
+
+
+def make(transport: httpx.BaseTransport, clock: FakeClock, **kw: Any) -> RestClient:
+    return RestClient(BASE, transport=transport, clock=clock, rng=random.Random(7), **kw)
+
+
+def rate_limited(retry_after: str) -> httpx.Response:
+    return httpx.Response(429, json={"error": {"message": "slow down"}}, headers={
+        "retry-after": retry_after})  # fmt: skip
+
+
+# --- a call's last 429 closes the host's cool-down gate --------------------------------
+
+
+@pytest.mark.parametrize("attempts", [1, 2])
+def test_final_429_pauses_the_host_for_the_next_call(
+    router: respx.MockRouter, fake_clock: FakeClock, attempts: int
+) -> None:
+    route = router.get(URL).mock(side_effect=[rate_limited("1")] * attempts + [httpx.Response(
+        200, json={"value": []})])  # fmt: skip
+    cooldown = HostCooldown(fake_clock)
+    policy = RetryPolicy(max_attempts=attempts, jitter_min=1.0, jitter_max=1.0)
+    client = make(httpx.MockTransport(router.handler), fake_clock, retry=policy, cooldown=cooldown)
+    with pytest.raises(RateLimitError):
+        client.get("companies")
+    assert cooldown.remaining(ORIGIN) == pytest.approx(1.0)
+    slept_before = len(fake_clock.sleeps)
+    assert client.get("companies") == {"value": []}
+    assert fake_clock.sleeps[slept_before:] == [pytest.approx(1.0)]  # waited out the gate
+    assert route.call_count == attempts + 1
+
+
+def test_final_429_of_a_non_retried_post_pauses_the_host(
+    router: respx.MockRouter, fake_clock: FakeClock
+) -> None:
+    router.post(URL).mock(return_value=rate_limited("2"))
+    cooldown = HostCooldown(fake_clock)
+    client = make(
+        httpx.MockTransport(router.handler), fake_clock,
+        retry=RetryPolicy(max_attempts=1), cooldown=cooldown,
+    )  # fmt: skip
+    with pytest.raises(RateLimitError) as caught:
+        client.post("companies", json={})
+    assert caught.value.retry_after == 2.0
+    assert cooldown.remaining(ORIGIN) == pytest.approx(2.0)
+
+
+def test_retry_after_beyond_the_allowed_maximum_does_not_close_the_gate(
+    router: respx.MockRouter, fake_clock: FakeClock
+) -> None:
+    router.get(URL).mock(return_value=rate_limited("900"))
+    cooldown = HostCooldown(fake_clock)
+    policy = RetryPolicy(max_attempts=3, retry_after_max=300)
+    client = make(httpx.MockTransport(router.handler), fake_clock, retry=policy, cooldown=cooldown)
+    with pytest.raises(RateLimitError):
+        client.get("companies")
+    assert cooldown.remaining(ORIGIN) == 0.0  # failed fast; nobody is parked for 15 minutes
+
+
+def test_429_without_retry_after_does_not_close_the_gate(
+    router: respx.MockRouter, fake_clock: FakeClock
+) -> None:
+    router.get(URL).mock(return_value=httpx.Response(429))
+    cooldown = HostCooldown(fake_clock)
+    client = make(
+        httpx.MockTransport(router.handler), fake_clock,
+        retry=RetryPolicy(max_attempts=1), cooldown=cooldown,
+    )  # fmt: skip
+    with pytest.raises(RateLimitError):
+        client.get("companies")
+    assert cooldown.remaining(ORIGIN) == 0.0
