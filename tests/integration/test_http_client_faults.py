@@ -92,3 +92,55 @@ def test_429_without_retry_after_does_not_close_the_gate(
     with pytest.raises(RateLimitError):
         client.get("companies")
     assert cooldown.remaining(ORIGIN) == 0.0
+
+
+# --- the total deadline ends an attempt, whatever the server does ----------------------
+
+
+def trickle(clock: FakeClock, chunks: int, every: float = 0.2) -> Iterator[bytes]:
+    """A body that arrives one byte every ``every`` seconds (on the fake clock)."""
+    for _ in range(chunks):
+        clock.advance(every)
+        yield b" "
+
+
+def trickling_transport(clock: FakeClock, chunks: int, calls: list[str]) -> httpx.MockTransport:
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.method)
+        return httpx.Response(200, content=trickle(clock, chunks))
+
+    return httpx.MockTransport(handler)
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_total_deadline_ends_a_trickling_response(fake_clock: FakeClock, method: str) -> None:
+    calls: list[str] = []
+    started = fake_clock.monotonic()
+    client = make(
+        trickling_transport(fake_clock, chunks=100, calls=calls), fake_clock,
+        timeout=0.5, retry=RetryPolicy(total_deadline=1.5),
+    )  # fmt: skip
+    with pytest.raises(ApiTimeoutError) as caught:
+        client.request(method, "companies")
+    elapsed = fake_clock.monotonic() - started
+    assert elapsed <= 1.5 + 0.2 + 1e-9  # ended within one byte of the deadline, not 20 s later
+    assert calls == [method]  # no time was left for another attempt
+    assert "total deadline" in str(caught.value)
+
+
+def test_a_response_that_finishes_before_the_deadline_is_returned(fake_clock: FakeClock) -> None:
+    calls: list[str] = []
+    client = make(
+        trickling_transport(fake_clock, chunks=5, calls=calls), fake_clock,
+        timeout=0.5, retry=RetryPolicy(total_deadline=1.5),
+    )  # fmt: skip
+    assert client.request("GET", "companies").content == b" " * 5
+
+
+def test_without_a_total_deadline_a_slow_body_is_read_to_the_end(fake_clock: FakeClock) -> None:
+    calls: list[str] = []
+    client = make(
+        trickling_transport(fake_clock, chunks=50, calls=calls), fake_clock,
+        timeout=0.5, retry=RetryPolicy(total_deadline=None),
+    )  # fmt: skip
+    assert len(client.request("GET", "companies").content) == 50

@@ -300,10 +300,12 @@ class RestClient:
         """Gate → breaker → send → classify → retry or return, until done."""
         policy = self._retry
         started = self._clock.monotonic()
+        deadline = None if policy.total_deadline is None else started + policy.total_deadline
         while True:
             self._wait_turn(call.origin)
             ticket = self._check_breaker(call.origin)
-            outcome = self._send(call, ticket, self._attempt_timeout(policy, started))
+            timeout = self._attempt_timeout(policy, started)
+            outcome = self._send(call, ticket, timeout, deadline)
             if outcome.ok:
                 assert outcome.response is not None
                 return outcome.response
@@ -331,7 +333,13 @@ class RestClient:
             return self._timeout
         return httpx.Timeout(max(remaining, _MIN_ATTEMPT_TIMEOUT))
 
-    def _send(self, call: _Call, ticket: _Ticket | None, timeout: httpx.Timeout) -> _Outcome:
+    def _send(
+        self,
+        call: _Call,
+        ticket: _Ticket | None,
+        timeout: httpx.Timeout,
+        deadline: float | None,
+    ) -> _Outcome:
         """One attempt; its outcome is reported to the breaker whatever happens."""
         verdict = "release"
         try:
@@ -341,7 +349,8 @@ class RestClient:
                     content=call.content, timeout=timeout,
                 )  # fmt: skip
                 auth = self._auth if call.send_auth else None
-                response = session.send(request, auth=auth, follow_redirects=False)
+                response = session.send(request, auth=auth, follow_redirects=False, stream=True)
+                _read_by(response, deadline, self._clock)
             verdict = _verdict(response.status_code)
             _log_response(call, response)
             return _Outcome(response)
@@ -502,6 +511,45 @@ def _verdict(status: int) -> str:
     if status >= 500:
         return "failure"
     return "release" if status == 429 else "success"
+
+
+def _read_by(response: httpx.Response, deadline: float | None, clock: Clock) -> None:
+    """Read the body, but end the attempt at ``deadline`` however slowly it trickles in.
+
+    httpx's timeouts bound each read, not the whole exchange: a server sending
+    a byte now and then would hold the call for ever.  The deadline is checked
+    after every chunk, so an attempt ends at most one read past it.
+    """
+    if deadline is not None:
+        response.stream = _DeadlineStream(response, deadline, clock)
+    try:
+        response.read()
+    except BaseException:
+        response.close()
+        raise
+
+
+class _DeadlineStream(httpx.SyncByteStream):
+    """A response's byte stream that raises ``ReadTimeout`` once the deadline has passed."""
+
+    __slots__ = ("_clock", "_deadline", "_inner", "_request")
+
+    def __init__(self, response: httpx.Response, deadline: float, clock: Clock) -> None:
+        stream = response.stream
+        assert isinstance(stream, httpx.SyncByteStream)
+        self._inner, self._request = stream, response.request
+        self._deadline, self._clock = deadline, clock
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._inner:
+            if self._clock.monotonic() > self._deadline:
+                raise httpx.ReadTimeout(
+                    "the response was still arriving at the total deadline", request=self._request
+                )
+            yield chunk
+
+    def close(self) -> None:
+        self._inner.close()
 
 
 def _validate_method(method: str) -> str:

@@ -14,6 +14,10 @@ wins; otherwise OAuth2 client credentials from ``global.tenant-id``,
 secret (injected as ``_client_secret``), optionally ``global.oauth-authority``.
 Token requests go through the same resilient stack (retries, cool-down,
 breakers, pool, transport) as API calls.
+
+``script-behavior.retry-strategy.total-deadline-seconds`` (optional, default
+600) bounds one call, retries and waits included: an attempt still running
+at the deadline (e.g. a response trickling in) ends with ApiTimeoutError.
 """
 
 from __future__ import annotations
@@ -45,6 +49,8 @@ from txo.http.retry import RetryPolicy
 __all__ = ["ApiSettings", "acquire_token", "build_auth", "create_rest_api", "read_settings"]
 
 _SB = "script-behavior"
+DEFAULT_TOTAL_DEADLINE = 600.0
+_DEADLINE_KEY = ("retry-strategy", "total-deadline-seconds")
 _AUTH_EXAMPLE = (
     'config/{org}-{env}-config.json:\n  "global": {"tenant-id": "<tenant GUID>", '
     '"client-id": "<app id>",\n             "oauth-scope": '
@@ -67,6 +73,7 @@ class ApiSettings:
     jitter_max: float
     rate_limit: tuple[float, float] | None  # (calls per second, burst) when enabled
     breaker: tuple[int, float] | None  # (failure threshold, reset timeout) when enabled
+    total_deadline: float = DEFAULT_TOTAL_DEADLINE  # seconds one call may take, retries included
 
     def retry_policy(self, *, retry_non_idempotent: bool = False) -> RetryPolicy:
         """v2.1 semantics: ``max-retries`` counts attempts; delays 1, f, f², … jittered."""
@@ -76,6 +83,7 @@ class ApiSettings:
             backoff_base=max(1.0, self.backoff_factor),
             jitter_min=self.jitter_min,
             jitter_max=self.jitter_max,
+            total_deadline=self.total_deadline,
             retry_non_idempotent=retry_non_idempotent,
         )
 
@@ -104,6 +112,7 @@ def read_settings(config: ConfigProxy) -> ApiSettings:
             if _flag(config, "circuit-breaker")
             else None
         ),
+        total_deadline=_total_deadline(config),
     )
 
 
@@ -303,6 +312,20 @@ def _number_reader(config: ConfigProxy) -> Callable[[str, str], float]:
         return float(value)
 
     return read
+
+
+def _total_deadline(config: ConfigProxy) -> float:
+    """``retry-strategy.total-deadline-seconds``: optional, a positive number of seconds."""
+    value = config.optional(_SB, *_DEADLINE_KEY, default=DEFAULT_TOTAL_DEADLINE)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        path = ".".join((_SB, *_DEADLINE_KEY))
+        raise ConfigError(
+            f"{path} in {config.source} must be a positive number of seconds, not {value!r}.",
+            f"Set {path} to how long one call may take, retries and waits included "
+            f"(default {DEFAULT_TOTAL_DEADLINE:g}).",
+            f'"{_SB}": {{"retry-strategy": {{"total-deadline-seconds": 120}}}}',
+        )
+    return float(value)
 
 
 def _flag(config: ConfigProxy, section: str) -> bool:
