@@ -5,7 +5,8 @@ caller (one per script run, usually) and passed to every
 :class:`ClientCredentialsAuth` that should share tokens.  Tokens are fetched
 through an injected sender — an ``httpx.Client`` or any
 ``send(request) -> response`` callable, e.g. the resilient RestClient stack —
-refreshed ``skew`` seconds before they expire on an injected clock, fetched by
+refreshed ``skew`` seconds (at most half their lifetime) before they expire
+on an injected clock, fetched by
 exactly one thread when many need one at once, and registered with the
 secret registry the moment they arrive.  No repr or error shows a token or
 the client secret.
@@ -64,10 +65,26 @@ class TokenInfo:
     expires_at: float
     token_type: str = "Bearer"
     scope: str | None = None
+    issued_at: float | None = None
 
     def is_expired(self, now: float, skew: float = 0.0) -> bool:
         """True once ``now`` is within ``skew`` seconds of expiry."""
         return now >= self.expires_at - skew
+
+    @property
+    def lifetime(self) -> float | None:
+        """Seconds from issue to expiry, when the issue time is known."""
+        return None if self.issued_at is None else self.expires_at - self.issued_at
+
+    def refresh_due(self, now: float, max_margin: float) -> bool:
+        """True once ``now`` is within the refresh margin of expiry.
+
+        The margin is ``max_margin`` but at most half the lifetime: a token
+        living 30 s is refreshed after 15 s, not treated as expired on arrival.
+        """
+        lifetime = self.lifetime
+        margin = max_margin if lifetime is None else min(max_margin, max(lifetime, 0.0) / 2)
+        return self.is_expired(now, margin)
 
     @property
     def authorization_header(self) -> str:
@@ -262,13 +279,13 @@ class ClientCredentialsAuth(_BearerAuth):
 
     def get_token(self) -> TokenInfo:
         """A valid token: from the cache, or fetched by exactly one thread."""
-        cached = self._valid_cached()
-        if cached is not None:
-            return cached
+        seen = self._cache.get(self.key)
+        if seen is not None and not seen.refresh_due(self._clock.time(), self.skew):
+            return seen
         with self._cache.fetch_lock(self.key):
-            cached = self._valid_cached()  # another thread may have fetched it
-            if cached is not None:
-                return cached
+            current = self._cache.get(self.key)
+            if current is not None and self._still_usable(current, seen):
+                return current
             token = self._fetch()
             self._cache.put(self.key, token)
             logger.debug(
@@ -293,11 +310,17 @@ class ClientCredentialsAuth(_BearerAuth):
         self._cache.invalidate(self.key, rejected)
         return self.get_token()
 
-    def _valid_cached(self) -> TokenInfo | None:
-        token = self._cache.get(self.key)
-        if token is None or token.is_expired(self._clock.time(), self.skew):
-            return None
-        return token
+    def _still_usable(self, current: TokenInfo, seen: TokenInfo | None) -> bool:
+        """Whether to use ``current`` rather than fetch (the fetch lock is held).
+
+        A token another thread fetched while this one waited is used as long as
+        it has not expired, even if it is already due for refresh: a waiting
+        thread never fetches a second token for the same moment (single flight).
+        """
+        now = self._clock.time()
+        if not current.refresh_due(now, self.skew):
+            return True
+        return current is not seen and not current.is_expired(now)
 
     def _resolve_sender(
         self, sender: httpx.Client | TokenSender | None, timeout: float
@@ -370,11 +393,13 @@ class ClientCredentialsAuth(_BearerAuth):
         if self._secrets is not None:
             self._secrets.add(token)
         assert body is not None
+        now = self._clock.time()
         return TokenInfo(
             token,
-            self._clock.time() + _seconds(body.get("expires_in"), 3600.0),
+            now + _seconds(body.get("expires_in"), 3600.0),
             str(body.get("token_type") or "Bearer"),
             _optional_str(body.get("scope")) or self.scope,
+            issued_at=now,
         )
 
     def _status_error(
