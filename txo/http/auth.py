@@ -31,6 +31,7 @@ from txo.errors import (
     ErrorContext,
     TxoError,
 )
+from txo.http.classify import TextRedactor, redact
 
 __all__ = [
     "DEFAULT_AUTHORITY",
@@ -243,6 +244,7 @@ class ClientCredentialsAuth(_BearerAuth):
         skew: float = 60.0,
         timeout: float = 30.0,
         secrets: SecretSink | None = None,
+        redactor: TextRedactor | None = None,
     ) -> None:
         _require_fields(tenant_id=tenant_id, client_id=client_id, scope=scope)
         _require_fields(client_secret=client_secret)
@@ -255,6 +257,7 @@ class ClientCredentialsAuth(_BearerAuth):
         self._clock: Clock = clock if clock is not None else SystemClock()
         self.skew, self.timeout = skew, timeout
         self._secrets = secrets
+        self._redactor = redactor
         if secrets is not None:
             secrets.add(client_secret)
 
@@ -368,7 +371,7 @@ class ClientCredentialsAuth(_BearerAuth):
             ) from exc
         except httpx.HTTPError as exc:
             raise ApiAuthenticationError(
-                f"OAuth token request failed: {type(exc).__name__}: {exc}",
+                self._redact(f"OAuth token request failed: {type(exc).__name__}: {exc}"),
                 context=self._context(),
                 status_code=0,
             ) from exc
@@ -376,7 +379,8 @@ class ClientCredentialsAuth(_BearerAuth):
             raise
         except TxoError as exc:  # a resilient sender that classifies errors itself
             raise ApiAuthenticationError(
-                f"OAuth token request failed: {exc.message}", context=self._context()
+                self._redact(f"OAuth token request failed: {exc.message}"),
+                context=self._context(),
             ) from exc
 
     def _parse(self, response: httpx.Response) -> TokenInfo:
@@ -409,16 +413,19 @@ class ClientCredentialsAuth(_BearerAuth):
             reason = str(body.get("error_description") or body.get("error") or "Unknown error")
             excerpt = None
         else:
-            excerpt = response.text[:200]
+            excerpt = self._redact(response.text[:200]) or None
             reason = excerpt or "Unknown error"
         return ApiAuthenticationError(
-            f"Token request failed with status {response.status_code}: {reason}",
+            self._redact(f"Token request failed with status {response.status_code}: {reason}"),
             status_code=response.status_code,
             context=self._context(),
             request_id=response.headers.get("x-ms-request-id")
             or response.headers.get("request-id"),
             body_excerpt=excerpt,
         )
+
+    def _redact(self, text: str) -> str:
+        return redact(text, self._redactor)
 
     def _context(self) -> ErrorContext:
         return ErrorContext(

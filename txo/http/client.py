@@ -40,10 +40,12 @@ from txo.clock import Clock, SystemClock
 from txo.errors import ApiError, ErrorContext, ValidationError
 from txo.http.breaker import BreakerRegistry, CircuitBreaker, Permit
 from txo.http.classify import (
+    TextRedactor,
     display_url,
     error_for_response,
     error_for_transport,
     json_body,
+    redact,
     transport_failure,
 )
 from txo.http.paging import iterate_items
@@ -128,6 +130,8 @@ class RestClient:
         max_pages: default page cap for :meth:`paginate` / :meth:`get_all`.
         clock / rng: injected time and jitter randomness.
         transport: the ``httpx.BaseTransport`` for new pooled clients (tests: MockTransport).
+        redactor: the run's redactor (``txo.log.Redactor``) for every text this client
+            renders (error messages, body excerpts, repr); None → generic masking only.
     """
 
     def __init__(
@@ -150,6 +154,7 @@ class RestClient:
         clock: Clock | None = None,
         rng: random.Random | None = None,
         transport: httpx.BaseTransport | None = None,
+        redactor: TextRedactor | None = None,
     ) -> None:
         self._base = base_url.rstrip("/")
         self._owns_pool = pool is None
@@ -169,10 +174,12 @@ class RestClient:
         self.max_pages = max_pages
         self._rng = rng if rng is not None else random.Random()
         self._transport = transport
+        self._redactor = redactor
         self._closed = False
 
     def __repr__(self) -> str:
-        return f"RestClient(base_url={self._base!r}, identity={self._identity!r})"
+        text = f"RestClient(base_url={self._base!r}, identity={self._identity!r})"
+        return redact(text, self._redactor)
 
     @property
     def base_url(self) -> str:
@@ -219,13 +226,13 @@ class RestClient:
         headers: Mapping[str, str] | None = None,
     ) -> Any:
         """GET and return the parsed JSON (None for 204/empty)."""
-        return json_body(self.request("GET", url, params=params, headers=headers))
+        return self._json(self.request("GET", url, params=params, headers=headers))
 
     def post(self, url: str, json: Any = None, *, headers: Mapping[str, str] | None = None) -> Any:
-        return json_body(self.request("POST", url, json=json, headers=headers))
+        return self._json(self.request("POST", url, json=json, headers=headers))
 
     def put(self, url: str, json: Any = None, *, headers: Mapping[str, str] | None = None) -> Any:
-        return json_body(self.request("PUT", url, json=json, headers=headers))
+        return self._json(self.request("PUT", url, json=json, headers=headers))
 
     def patch(
         self,
@@ -236,13 +243,13 @@ class RestClient:
         headers: Mapping[str, str] | None = None,
     ) -> Any:
         """PATCH; ``etag`` is sent as ``If-Match`` (optimistic concurrency)."""
-        return json_body(self.request("PATCH", url, json=json, etag=etag, headers=headers))
+        return self._json(self.request("PATCH", url, json=json, etag=etag, headers=headers))
 
     def delete(
         self, url: str, *, etag: str | None = None, headers: Mapping[str, str] | None = None
     ) -> Any:
         """DELETE; ``etag`` is sent as ``If-Match``.  Usually returns None (204)."""
-        return json_body(self.request("DELETE", url, etag=etag, headers=headers))
+        return self._json(self.request("DELETE", url, etag=etag, headers=headers))
 
     def paginate(
         self,
@@ -261,7 +268,7 @@ class RestClient:
         first = self._call("GET", url, params, headers, None)
 
         def fetch(page_url: httpx.URL) -> Any:
-            return json_body(self._execute(self._follow(first, "GET", page_url)))
+            return self._json(self._execute(self._follow(first, "GET", page_url)))
 
         return iterate_items(fetch, first.url, max_pages=max_pages or self.max_pages)
 
@@ -407,12 +414,13 @@ class RestClient:
             too_long = stop is not None and stop.reason is GiveUpReason.RETRY_AFTER_TOO_LONG
             return error_for_response(
                 outcome.response, note=note, attempts=attempts,
-                retry_after=retry_after, rate_limited=too_long,
+                retry_after=retry_after, rate_limited=too_long, redactor=self._redactor,
             )  # fmt: skip
         assert outcome.error is not None
         return error_for_transport(
-            outcome.error, method=call.method, url=call.url, note=note, attempts=attempts
-        )
+            outcome.error, method=call.method, url=call.url, note=note, attempts=attempts,
+            redactor=self._redactor,
+        )  # fmt: skip
 
     def _poll(self, accepted: httpx.Response, call: _Call) -> httpx.Response:
         def send(url: httpx.URL) -> httpx.Response:
@@ -481,6 +489,9 @@ class RestClient:
 
     def _slot(self, origin: str) -> AbstractContextManager[None]:
         return nullcontext() if self._concurrency is None else self._concurrency.slot(origin)
+
+    def _json(self, response: httpx.Response) -> Any:
+        return json_body(response, self._redactor)
 
     def _status_and_retry_after(self, outcome: _Outcome) -> tuple[int | None, float | None]:
         if outcome.response is None:

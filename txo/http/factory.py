@@ -41,12 +41,20 @@ from txo.http.auth import (
     TokenCache,
 )
 from txo.http.breaker import BreakerRegistry
+from txo.http.classify import TextRedactor
 from txo.http.client import RestClient
 from txo.http.pool import SessionPool
 from txo.http.ratelimit import HostCooldown, TokenBucket
 from txo.http.retry import RetryPolicy
 
-__all__ = ["ApiSettings", "acquire_token", "build_auth", "create_rest_api", "read_settings"]
+__all__ = [
+    "ApiSettings",
+    "acquire_token",
+    "build_auth",
+    "create_rest_api",
+    "default_redactor",
+    "read_settings",
+]
 
 _SB = "script-behavior"
 DEFAULT_TOTAL_DEADLINE = 600.0
@@ -127,14 +135,18 @@ def create_rest_api(
     transport: httpx.BaseTransport | None = None,
     require_auth: bool = True,
     logger: logging.Logger | None = None,
+    redactor: TextRedactor | None = None,
 ) -> RestClient:
     """A RestClient configured from ``config`` (see the module docstring).
 
     ``pool=None`` gives the client a private pool that :meth:`RestClient.close`
     closes; ``token_cache=None`` a private cache.  Relative URLs resolve
-    against ``global.api-base-url`` when it is set.
+    against ``global.api-base-url`` when it is set.  Error messages, body
+    excerpts and reprs pass through ``redactor``; by default one built on
+    ``secrets`` (when it is a ``txo.log.SecretRegistry``) with the bundled patterns.
     """
-    stack = _Stack.build(read_settings(config), clock, rng, transport)
+    redactor = redactor if redactor is not None else default_redactor(secrets)
+    stack = _Stack.build(read_settings(config), clock, rng, transport, redactor)
     token_sender = _TokenSender(stack)
     auth = build_auth(
         config,
@@ -143,6 +155,7 @@ def create_rest_api(
         clock=stack.clock,
         sender=token_sender,
         required=require_auth,
+        redactor=redactor,
     )
     client = stack.client(
         base_url=_text(config, "global", "api-base-url"),
@@ -171,16 +184,19 @@ def acquire_token(
     clock: Clock | None = None,
     rng: random.Random | None = None,
     transport: httpx.BaseTransport | None = None,
+    redactor: TextRedactor | None = None,
 ) -> str:
     """A bearer token for ``ScriptContext.token``: ``_az_token`` if set, else client credentials.
 
     Pass the same ``token_cache`` to :func:`create_rest_api` to reuse the token.
     """
-    stack = _Stack.build(read_settings(config), clock, rng, transport)
+    redactor = redactor if redactor is not None else default_redactor(secrets)
+    stack = _Stack.build(read_settings(config), clock, rng, transport, redactor)
     sender = _TokenSender(stack)
     auth = build_auth(
-        config, secrets=secrets, token_cache=token_cache, clock=stack.clock, sender=sender
-    )
+        config, secrets=secrets, token_cache=token_cache, clock=stack.clock, sender=sender,
+        redactor=redactor,
+    )  # fmt: skip
     assert auth is not None  # required=True raises instead
     with SessionPool(max_size=4) as pool:
         sender.attach(pool)
@@ -195,6 +211,7 @@ def build_auth(
     clock: Clock | None = None,
     sender: httpx.Client | Callable[[httpx.Request], httpx.Response] | None = None,
     required: bool = True,
+    redactor: TextRedactor | None = None,
 ) -> ClientCredentialsAuth | StaticTokenAuth | None:
     """The token provider the configuration asks for, or None (only when not ``required``)."""
     az_token = _text(config, "_az_token")
@@ -218,6 +235,7 @@ def build_auth(
             authority=_text(config, "global", "oauth-authority") or DEFAULT_AUTHORITY,
             clock=clock,
             secrets=secrets,
+            redactor=redactor,
         )
     legacy_token = _text(config, "_token")  # v2.1's runner-injected token
     if legacy_token:
@@ -240,6 +258,7 @@ class _Stack:
     transport: httpx.BaseTransport | None
     cooldown: HostCooldown
     breakers: BreakerRegistry | None
+    redactor: TextRedactor | None
 
     @classmethod
     def build(
@@ -248,6 +267,7 @@ class _Stack:
         clock: Clock | None,
         rng: random.Random | None,
         transport: httpx.BaseTransport | None,
+        redactor: TextRedactor | None,
     ) -> _Stack:
         clock = clock if clock is not None else SystemClock()
         return cls(
@@ -257,6 +277,7 @@ class _Stack:
             transport,
             HostCooldown(clock),
             _breakers(settings, clock),
+            redactor,
         )
 
     def client(self, **kwargs: Any) -> RestClient:
@@ -269,6 +290,7 @@ class _Stack:
             clock=self.clock,
             rng=self.rng,
             transport=self.transport,
+            redactor=self.redactor,
             **kwargs,
         )
 
@@ -297,6 +319,19 @@ class _TokenSender:
 
 
 # --- helpers -------------------------------------------------------------------------
+
+
+def default_redactor(secrets: SecretSink | None) -> TextRedactor | None:
+    """The run's redactor for what the HTTP layer renders: bundled patterns + ``secrets``.
+
+    Only a ``txo.log.SecretRegistry`` can be read back; any other sink leaves the
+    HTTP layer's generic masking alone (None).
+    """
+    from txo.log import Redactor, SecretRegistry, load_redaction_patterns
+
+    if not isinstance(secrets, SecretRegistry):
+        return None
+    return Redactor(load_redaction_patterns(), secrets)
 
 
 def _number_reader(config: ConfigProxy) -> Callable[[str, str], float]:
