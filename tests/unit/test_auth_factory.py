@@ -303,3 +303,18 @@ def test_total_deadline_must_be_a_positive_number(bad: object) -> None:
     with pytest.raises(ConfigError) as caught:
         read_settings(make_config(overrides=key))
     assert "script-behavior.retry-strategy.total-deadline-seconds" in str(caught.value)
+
+
+def test_private_pool_serves_token_and_api_requests_and_closes_with_the_client(
+    fake_bc: FakeBusinessCentral, fake_clock: FakeClock
+) -> None:
+    client = api(make_config(), fake_bc, fake_clock)
+    with client:
+        client.get("api/v2.0/companies")
+        pooled = client.pool.keys()
+        origins = {origin for origin, _ in pooled}
+        assert origins == {
+            "https://login.microsoftonline.com:443",
+            "https://api.businesscentral.dynamics.com:443",
+        }
+    assert client.pool.closed  # the pool the factory made is the client's to close

@@ -218,3 +218,60 @@ def test_attempts_are_bounded_by_max_attempts(policy: RetryPolicy, seed: int) ->
             attempts += 1
     assert attempts == policy.max_attempts == policy.attempt
     assert len(policy.history) == policy.max_attempts - 1
+
+
+# --- the give-up carries what the error needs ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("policy", "method", "kw", "reason"),
+    [
+        (RetryPolicy(), "POST", {"status": 429, "retry_after": 3.0}, GiveUpReason.ATTEMPTS),
+        (RetryPolicy(), "GET", {"status": 404, "retry_after": 3.0}, GiveUpReason.NOT_RETRYABLE),
+        (RetryPolicy(), "GET", {"status": 429, "retry_after": 999.0}, None),
+        (RetryPolicy(total_deadline=2), "GET", {"status": 503, "retry_after": 3.0}, None),
+    ],
+)
+def test_every_give_up_carries_the_refused_outcome_and_its_retry_after(
+    policy: RetryPolicy, method: str, kw: dict[str, float], reason: GiveUpReason | None
+) -> None:
+    if reason is GiveUpReason.ATTEMPTS:
+        policy = RetryPolicy(max_attempts=1)
+    with pytest.raises(RetryExhausted) as info:
+        _inc(policy, method, **kw)
+    stop = info.value
+    assert (stop.status, stop.failure, stop.retry_after) == (kw["status"], None, kw["retry_after"])
+    if reason is not None:
+        assert stop.reason is reason
+
+
+def test_give_up_after_a_transport_failure_names_it() -> None:
+    with pytest.raises(RetryExhausted) as info:
+        _inc(RetryPolicy(max_attempts=1), failure=TransportFailure.TIMEOUT)
+    assert info.value.failure is TransportFailure.TIMEOUT and info.value.status is None
+    assert info.value.note("GET") == "gave up after 1 attempt(s)"
+
+
+def test_an_unrecoverable_transport_failure_is_never_retried() -> None:
+    policy = RetryPolicy(retry_non_idempotent=True)
+    assert not policy.is_retryable("GET", failure=TransportFailure.UNRECOVERABLE)
+    with pytest.raises(RetryExhausted) as info:
+        _inc(policy, failure=TransportFailure.UNRECOVERABLE)
+    assert info.value.reason is GiveUpReason.NOT_RETRYABLE
+    assert info.value.note("GET") == "not retried: retrying cannot help"
+
+
+@pytest.mark.parametrize(
+    ("method", "status", "note"),
+    [
+        ("GET", 404, None),  # nobody expects a retry: no note
+        ("POST", 503, "not retried: POST is not idempotent"),
+        ("GET", 503, "gave up after 1 attempt(s)"),
+    ],
+)
+def test_note_says_why_there_was_no_retry_only_where_one_was_expected(
+    method: str, status: int, note: str | None
+) -> None:
+    with pytest.raises(RetryExhausted) as info:
+        _inc(RetryPolicy(max_attempts=1), method, status=status)
+    assert info.value.note(method) == note

@@ -38,7 +38,7 @@ import httpx
 
 from txo.clock import Clock, SystemClock
 from txo.errors import ApiError, ErrorContext, ValidationError
-from txo.http.breaker import BreakerRegistry, CircuitBreaker, Permit
+from txo.http.breaker import BreakerRegistry, CallOutcome, CircuitBreaker, Permit
 from txo.http.classify import (
     TextRedactor,
     display_url,
@@ -52,7 +52,13 @@ from txo.http.paging import iterate_items
 from txo.http.polling import wait_for_completion
 from txo.http.pool import SessionPool
 from txo.http.ratelimit import ConcurrencyLimiter, HostCooldown, RateLimiter
-from txo.http.retry import GiveUpReason, RetryExhausted, RetryPolicy, parse_retry_after
+from txo.http.retry import (
+    GiveUpReason,
+    RetryExhausted,
+    RetryPolicy,
+    TransportFailure,
+    parse_retry_after,
+)
 
 __all__ = ["DEFAULT_HEADERS", "METHODS", "RestClient"]
 
@@ -87,17 +93,12 @@ class _Ticket:
     breaker: CircuitBreaker
     permit: Permit
 
-    def report(self, verdict: str) -> None:
-        if verdict == "success":
-            self.breaker.record_success(self.permit)
-        elif verdict == "failure":
-            self.breaker.record_failure(self.permit)
-        else:
-            self.breaker.release(self.permit)
+    def report(self, outcome: CallOutcome) -> None:
+        self.breaker.record(self.permit, outcome)
 
 
 @dataclass(frozen=True, slots=True)
-class _Outcome:
+class _Attempt:
     """What one attempt produced: a response, or the transport error instead."""
 
     response: httpx.Response | None
@@ -107,6 +108,13 @@ class _Outcome:
     def ok(self) -> bool:
         return self.response is not None and self.response.status_code < 400
 
+    @property
+    def failure(self) -> TransportFailure | None:
+        """How a transport error bears on retrying (None when there was a response)."""
+        if self.error is None:
+            return None
+        return transport_failure(self.error) or TransportFailure.UNRECOVERABLE
+
 
 class RestClient:
     """A resilient JSON REST/OData client; a context manager.
@@ -114,6 +122,7 @@ class RestClient:
     Args:
         base_url: prefix for relative URLs ("" → every URL must be absolute).
         pool: a shared :class:`SessionPool`; None → a private one, closed by :meth:`close`.
+        owns_pool: whether :meth:`close` closes the pool; default: only a private one.
             Pooled clients are keyed by (origin, auth identity) and carry only the
             ``transport``: headers, timeout and auth are applied per request.
         auth: an ``httpx.Auth`` (e.g. ``ClientCredentialsAuth``), applied per request.
@@ -139,6 +148,7 @@ class RestClient:
         base_url: str = "",
         *,
         pool: SessionPool | None = None,
+        owns_pool: bool | None = None,
         auth: httpx.Auth | None = None,
         auth_identity: str | None = None,
         headers: Mapping[str, str] | None = None,
@@ -157,7 +167,7 @@ class RestClient:
         redactor: TextRedactor | None = None,
     ) -> None:
         self._base = base_url.rstrip("/")
-        self._owns_pool = pool is None
+        self._owns_pool = pool is None if owns_pool is None else owns_pool
         self._pool = pool if pool is not None else SessionPool()
         self._auth = auth
         self._identity = auth_identity or _identity_of(auth)
@@ -346,9 +356,9 @@ class RestClient:
         ticket: _Ticket | None,
         timeout: httpx.Timeout,
         deadline: float | None,
-    ) -> _Outcome:
+    ) -> _Attempt:
         """One attempt; its outcome is reported to the breaker whatever happens."""
-        verdict = "release"
+        verdict = CallOutcome.NEUTRAL
         try:
             with self._slot(call.origin), self._lease(call) as session:
                 request = session.build_request(
@@ -358,32 +368,31 @@ class RestClient:
                 auth = self._auth if call.send_auth else None
                 response = session.send(request, auth=auth, follow_redirects=False, stream=True)
                 _read_by(response, deadline, self._clock)
-            verdict = _verdict(response.status_code)
+            verdict = CallOutcome.of_status(response.status_code)
             _log_response(call, response)
-            return _Outcome(response)
+            return _Attempt(response)
         except httpx.RequestError as exc:
-            verdict = "failure" if isinstance(exc, httpx.TransportError) else "release"
-            return _Outcome(None, exc)
+            if isinstance(exc, httpx.TransportError):
+                verdict = CallOutcome.FAILURE
+            return _Attempt(None, exc)
         finally:
             if ticket is not None:
                 ticket.report(verdict)
 
     def _next_attempt(
-        self, call: _Call, policy: RetryPolicy, outcome: _Outcome, started: float
+        self, call: _Call, policy: RetryPolicy, outcome: _Attempt, started: float
     ) -> RetryPolicy:
         """The next retry state (after closing the cool-down gate), or raise the error."""
         status, retry_after = self._status_and_retry_after(outcome)
         self._cool_down(call.origin, policy, status, retry_after)
-        failure = transport_failure(outcome.error) if outcome.error is not None else None
-        if outcome.error is not None and failure is None:
-            raise self._give_up(call, outcome, None, retry_after) from outcome.error
         try:
             policy = policy.increment(
-                call.method, str(call.url), rng=self._rng, status=status, failure=failure,
-                retry_after=retry_after, elapsed=self._clock.monotonic() - started,
+                call.method, str(call.url), rng=self._rng, status=status,
+                failure=outcome.failure, retry_after=retry_after,
+                elapsed=self._clock.monotonic() - started,
             )  # fmt: skip
         except RetryExhausted as stop:
-            raise self._give_up(call, outcome, stop, retry_after) from outcome.error
+            raise self._give_up(call, outcome, stop) from outcome.error
         _log_retry(call, policy, status, outcome.error)
         return policy
 
@@ -401,20 +410,14 @@ class RestClient:
         if retry_after <= policy.retry_after_max:
             self._cooldown.pause(origin, retry_after)
 
-    def _give_up(
-        self,
-        call: _Call,
-        outcome: _Outcome,
-        stop: RetryExhausted | None,
-        retry_after: float | None,
-    ) -> ApiError:
-        attempts = stop.policy.attempt if stop is not None else None
-        note = _note(call, outcome, stop)
+    def _give_up(self, call: _Call, outcome: _Attempt, stop: RetryExhausted) -> ApiError:
+        """The one place giving up happens: the policy's reason becomes the classified error."""
+        attempts, note = stop.policy.attempt, stop.note(call.method)
         if outcome.response is not None:
-            too_long = stop is not None and stop.reason is GiveUpReason.RETRY_AFTER_TOO_LONG
+            too_long = stop.reason is GiveUpReason.RETRY_AFTER_TOO_LONG
             return error_for_response(
                 outcome.response, note=note, attempts=attempts,
-                retry_after=retry_after, rate_limited=too_long, redactor=self._redactor,
+                retry_after=stop.retry_after, rate_limited=too_long, redactor=self._redactor,
             )  # fmt: skip
         assert outcome.error is not None
         return error_for_transport(
@@ -493,7 +496,7 @@ class RestClient:
     def _json(self, response: httpx.Response) -> Any:
         return json_body(response, self._redactor)
 
-    def _status_and_retry_after(self, outcome: _Outcome) -> tuple[int | None, float | None]:
+    def _status_and_retry_after(self, outcome: _Attempt) -> tuple[int | None, float | None]:
         if outcome.response is None:
             return None, None
         header = outcome.response.headers.get("retry-after")
@@ -515,13 +518,6 @@ def _identity_of(auth: httpx.Auth | None) -> str:
 def _origin(url: httpx.URL) -> str:
     port = url.port or _DEFAULT_PORTS.get(url.scheme, 0)
     return f"{url.scheme}://{url.host}:{port}"
-
-
-def _verdict(status: int) -> str:
-    """4xx (and 429) never count against a host; 5xx does."""
-    if status >= 500:
-        return "failure"
-    return "release" if status == 429 else "success"
 
 
 def _read_by(response: httpx.Response, deadline: float | None, clock: Clock) -> None:
@@ -583,16 +579,6 @@ def _bad_url(url: str, why: str) -> ValidationError:
         field="url",
         context=ErrorContext(operation="validate request", resource=url),
     )
-
-
-def _note(call: _Call, outcome: _Outcome, stop: RetryExhausted | None) -> str | None:
-    if stop is None:
-        return "not retried: retrying cannot help"
-    if stop.reason is not GiveUpReason.NOT_RETRYABLE:
-        return stop.describe(call.method)
-    status = outcome.response.status_code if outcome.response is not None else None
-    retryable_kind = outcome.error is not None or status in stop.policy.retry_statuses
-    return stop.describe(call.method) if retryable_kind else None
 
 
 def _log_response(call: _Call, response: httpx.Response) -> None:

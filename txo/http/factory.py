@@ -146,25 +146,25 @@ def create_rest_api(
     ``secrets`` (when it is a ``txo.log.SecretRegistry``) with the bundled patterns.
     """
     redactor = redactor if redactor is not None else default_redactor(secrets)
-    stack = _Stack.build(read_settings(config), clock, rng, transport, redactor)
-    token_sender = _TokenSender(stack)
+    private_pool = pool is None
+    pool = SessionPool() if pool is None else pool  # first: both clients below share it
+    stack = _Stack.build(read_settings(config), pool, clock, rng, transport, redactor)
     auth = build_auth(
         config,
         secrets=secrets,
         token_cache=token_cache,
         clock=stack.clock,
-        sender=token_sender,
+        sender=_TokenSender(stack.token_client()),
         required=require_auth,
         redactor=redactor,
     )
     client = stack.client(
         base_url=_text(config, "global", "api-base-url"),
-        pool=pool,
+        owns_pool=private_pool,
         auth=auth,
         rate_limiter=_rate_limiter(stack.settings, stack.clock),
         retry=stack.settings.retry_policy(),
     )
-    token_sender.attach(client.pool)
     (logger or logging.getLogger(__name__)).debug(
         "REST API client ready: base=%r identity=%s retries=%d rate-limit=%s breaker=%s",
         client.base_url,
@@ -191,15 +191,14 @@ def acquire_token(
     Pass the same ``token_cache`` to :func:`create_rest_api` to reuse the token.
     """
     redactor = redactor if redactor is not None else default_redactor(secrets)
-    stack = _Stack.build(read_settings(config), clock, rng, transport, redactor)
-    sender = _TokenSender(stack)
-    auth = build_auth(
-        config, secrets=secrets, token_cache=token_cache, clock=stack.clock, sender=sender,
-        redactor=redactor,
-    )  # fmt: skip
-    assert auth is not None  # required=True raises instead
+    settings = read_settings(config)
     with SessionPool(max_size=4) as pool:
-        sender.attach(pool)
+        stack = _Stack.build(settings, pool, clock, rng, transport, redactor)
+        auth = build_auth(
+            config, secrets=secrets, token_cache=token_cache, clock=stack.clock,
+            sender=_TokenSender(stack.token_client()), redactor=redactor,
+        )  # fmt: skip
+        assert auth is not None  # required=True raises instead
         return auth.get_token().access_token
 
 
@@ -250,9 +249,10 @@ def build_auth(
 
 @dataclass(frozen=True, slots=True)
 class _Stack:
-    """What the API client and the token client share (cool-down, breakers, clock…)."""
+    """What the API client and the token client share (pool, cool-down, breakers, clock…)."""
 
     settings: ApiSettings
+    pool: SessionPool
     clock: Clock
     rng: random.Random
     transport: httpx.BaseTransport | None
@@ -264,6 +264,7 @@ class _Stack:
     def build(
         cls,
         settings: ApiSettings,
+        pool: SessionPool,
         clock: Clock | None,
         rng: random.Random | None,
         transport: httpx.BaseTransport | None,
@@ -272,6 +273,7 @@ class _Stack:
         clock = clock if clock is not None else SystemClock()
         return cls(
             settings,
+            pool,
             clock,
             rng if rng is not None else random.Random(),
             transport,
@@ -282,6 +284,7 @@ class _Stack:
 
     def client(self, **kwargs: Any) -> RestClient:
         return RestClient(
+            pool=self.pool,
             cooldown=self.cooldown,
             breakers=self.breakers,
             timeout=self.settings.timeout,
@@ -294,24 +297,19 @@ class _Stack:
             **kwargs,
         )
 
+    def token_client(self) -> RestClient:
+        """The client for token requests: token POSTs are safe to repeat, so 5xx and read
+        timeouts are retried too."""
+        return self.client(retry=self.settings.retry_policy(retry_non_idempotent=True))
+
 
 class _TokenSender:
-    """Sends token requests through a RestClient sharing the API client's pool and stack.
+    """Sends token requests through a RestClient sharing the API client's pool and stack."""
 
-    Token POSTs are safe to repeat, so 5xx and read timeouts are retried too.
-    """
-
-    def __init__(self, stack: _Stack) -> None:
-        self._stack = stack
-        self._client: RestClient | None = None
-
-    def attach(self, pool: SessionPool) -> None:
-        retry = self._stack.settings.retry_policy(retry_non_idempotent=True)
-        self._client = self._stack.client(pool=pool, retry=retry)
+    def __init__(self, client: RestClient) -> None:
+        self._client = client
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
-        if self._client is None:
-            raise RuntimeError("token sender used before its RestClient was attached")
         headers = {"Content-Type": request.headers["Content-Type"]}
         return self._client.request(
             request.method, request.url, content=request.content, headers=headers, poll=False
