@@ -50,7 +50,7 @@ from txo.http.classify import (
 )
 from txo.http.paging import iterate_items
 from txo.http.polling import wait_for_completion
-from txo.http.pool import SessionPool
+from txo.http.pool import CertSetting, SessionPool, VerifySetting
 from txo.http.ratelimit import ConcurrencyLimiter, HostCooldown, RateLimiter
 from txo.http.retry import (
     GiveUpReason,
@@ -139,6 +139,8 @@ class RestClient:
         max_pages: default page cap for :meth:`paginate` / :meth:`get_all`.
         clock / rng: injected time and jitter randomness.
         transport: the ``httpx.BaseTransport`` for new pooled clients (tests: MockTransport).
+        verify / cert: TLS verification (True, False or a CA bundle path) and client
+            certificate; pooled clients share the pool's one SSL context per setting.
         redactor: the run's redactor (``txo.log.Redactor``) for every text this client
             renders (error messages, body excerpts, repr); None → generic masking only.
     """
@@ -165,6 +167,8 @@ class RestClient:
         rng: random.Random | None = None,
         transport: httpx.BaseTransport | None = None,
         redactor: TextRedactor | None = None,
+        verify: VerifySetting = True,
+        cert: CertSetting = None,
     ) -> None:
         self._base = base_url.rstrip("/")
         self._owns_pool = pool is None if owns_pool is None else owns_pool
@@ -184,6 +188,7 @@ class RestClient:
         self.max_pages = max_pages
         self._rng = rng if rng is not None else random.Random()
         self._transport = transport
+        self._tls = (verify, cert)
         self._redactor = redactor
         self._closed = False
 
@@ -488,7 +493,11 @@ class RestClient:
         return self._pool.lease((call.origin, identity), self._new_session)
 
     def _new_session(self) -> httpx.Client:
-        return httpx.Client(transport=self._transport, timeout=self._timeout)
+        """A pooled client: the injected transport, or one on the pool's shared SSL context."""
+        if self._transport is not None:
+            return httpx.Client(transport=self._transport, timeout=self._timeout)
+        context = self._pool.ssl_context(*self._tls)
+        return httpx.Client(verify=context, timeout=self._timeout)
 
     def _slot(self, origin: str) -> AbstractContextManager[None]:
         return nullcontext() if self._concurrency is None else self._concurrency.slot(origin)
