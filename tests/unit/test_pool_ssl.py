@@ -55,9 +55,9 @@ def test_restclient_sessions_for_new_keys_reuse_the_pools_context() -> None:
         client = RestClient(pool=pool)
         sessions = []
         for origin in ("https://a.example:443", "https://b.example:443", "http://c.example:80"):
-            with pool.lease((origin, "anonymous"), client._new_session) as session:
+            with pool.lease((origin, "anonymous"), client.new_session) as session:
                 sessions.append(session)
         assert {id(context_of(s)) for s in sessions} == {id(pool.ssl_context())}
         unverified = RestClient(pool=pool, verify=False)
-        with pool.lease(("https://d.example:443", "x"), unverified._new_session) as session:
+        with pool.lease(("https://d.example:443", "x"), unverified.new_session) as session:
             assert context_of(session) is pool.ssl_context(False)

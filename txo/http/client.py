@@ -63,6 +63,8 @@ from txo.http.retry import (
 __all__ = ["DEFAULT_HEADERS", "METHODS", "RestClient"]
 
 logger = logging.getLogger(__name__)
+request_logger = logging.getLogger("txo.http.requests")
+"""One DEBUG line per response, only when this logger's own level is set (opt-in)."""
 
 METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 DEFAULT_HEADERS: Mapping[str, str] = {"Accept": "application/json"}
@@ -490,10 +492,14 @@ class RestClient:
 
     def _lease(self, call: _Call) -> AbstractContextManager[httpx.Client]:
         identity = self._identity if call.send_auth and self._auth is not None else ANONYMOUS
-        return self._pool.lease((call.origin, identity), self._new_session)
+        return self._pool.lease((call.origin, identity), self.new_session)
 
-    def _new_session(self) -> httpx.Client:
-        """A pooled client: the injected transport, or one on the pool's shared SSL context."""
+    def new_session(self) -> httpx.Client:
+        """The session factory the pool calls for a new (origin, identity) key.
+
+        The injected transport, or the default one on the pool's shared SSL
+        context.  Headers, timeout and auth are applied per request.
+        """
         if self._transport is not None:
             return httpx.Client(transport=self._transport, timeout=self._timeout)
         context = self._pool.ssl_context(*self._tls)
@@ -591,8 +597,19 @@ def _bad_url(url: str, why: str) -> ValidationError:
 
 
 def _log_response(call: _Call, response: httpx.Response) -> None:
-    if logger.isEnabledFor(logging.DEBUG):
-        logger.debug("%s %s -> %d", call.method, display_url(call.url), response.status_code)
+    """A line per response, opt-in: set ``txo.http.requests`` to DEBUG to trace every call.
+
+    Inheriting DEBUG is not enough: a migrated script's logging config puts the
+    root logger and a rotating file at DEBUG, and a record per request through
+    that handler (format, redact, write) was the pipeline's largest cost — as
+    v2.1 scripts quieted urllib3's per-request lines, this one is quiet unless
+    asked for.  Retries (WARNING) and errors are reported regardless.
+    """
+    level = request_logger.level
+    if level and level <= logging.DEBUG and request_logger.isEnabledFor(logging.DEBUG):
+        request_logger.debug(
+            "%s %s -> %d", call.method, display_url(call.url), response.status_code
+        )
 
 
 def _log_retry(
