@@ -144,3 +144,30 @@ def test_without_a_total_deadline_a_slow_body_is_read_to_the_end(fake_clock: Fak
         timeout=0.5, retry=RetryPolicy(total_deadline=None),
     )  # fmt: skip
     assert len(client.request("GET", "companies").content) == 50
+
+
+# --- the give-up carries the server's last Retry-After ---------------------------------
+
+
+def test_exhausted_rate_limit_error_carries_the_last_retry_after(
+    router: respx.MockRouter, fake_clock: FakeClock
+) -> None:
+    router.get(URL).mock(side_effect=[rate_limited("3"), rate_limited("5")])
+    policy = RetryPolicy(max_attempts=2, jitter_min=1.0, jitter_max=1.0)
+    client = make(httpx.MockTransport(router.handler), fake_clock, retry=policy)
+    with pytest.raises(RateLimitError) as caught:
+        client.get("companies")
+    assert caught.value.retry_after == 5.0
+    assert "gave up after 2 attempt(s)" in str(caught.value)
+
+
+def test_a_too_long_retry_after_on_503_fails_fast_as_a_rate_limit(
+    router: respx.MockRouter, fake_clock: FakeClock
+) -> None:
+    busy = httpx.Response(503, headers={"retry-after": "900"})
+    route = router.get(URL).mock(return_value=busy)
+    client = make(httpx.MockTransport(router.handler), fake_clock, retry=RetryPolicy())
+    with pytest.raises(RateLimitError) as caught:
+        client.get("companies")
+    assert caught.value.retry_after == 900.0
+    assert route.call_count == 1 and fake_clock.sleeps == []

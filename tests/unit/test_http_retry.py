@@ -275,3 +275,66 @@ def test_note_says_why_there_was_no_retry_only_where_one_was_expected(
     with pytest.raises(RetryExhausted) as info:
         _inc(RetryPolicy(max_attempts=1), method, status=status)
     assert info.value.note(method) == note
+
+
+# --- settings: every bound named, every boundary value accepted ----------------------
+
+
+@pytest.mark.parametrize(
+    ("bad", "named"),
+    [
+        ({"max_attempts": 0}, "max_attempts"),
+        ({"backoff_factor": -0.1}, "backoff_factor"),
+        ({"backoff_base": 0.99}, "backoff_base"),
+        ({"backoff_max": -1.0}, "backoff_max"),
+        ({"jitter_min": 0.0}, "jitter_min"),
+        ({"jitter_min": -0.5, "jitter_max": 1.0}, "jitter_min"),
+        ({"jitter_min": 1.3, "jitter_max": 1.2}, "jitter_min <= jitter_max"),
+        ({"retry_after_max": -0.1}, "retry_after_max"),
+        ({"total_deadline": 0.0}, "total_deadline"),
+        ({"total_deadline": -5.0}, "total_deadline"),
+    ],
+)
+def test_each_invalid_setting_is_named_with_its_value(bad: dict[str, float], named: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        RetryPolicy(**bad)  # type: ignore[arg-type]
+    message = str(caught.value)
+    assert message.startswith("RetryPolicy: ") and named in message
+    assert repr(next(iter(bad.values()))) in message  # the value is shown
+
+
+def test_boundary_settings_are_accepted() -> None:
+    policy = RetryPolicy(
+        max_attempts=1, backoff_factor=0.0, backoff_base=1.0, backoff_max=0.0,
+        jitter_min=1.0, jitter_max=1.0, retry_after_max=0.0, total_deadline=None,
+    )  # fmt: skip
+    assert policy.delay_for(1, random.Random(0)) == 0.0
+    assert RetryPolicy(total_deadline=0.001).total_deadline == 0.001
+
+
+# --- which transport failures are retried, per method --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("failure", "get", "post", "post_opted_in"),
+    [
+        (TransportFailure.CONNECT, True, True, True),  # the server never saw it
+        (TransportFailure.TIMEOUT, True, False, True),  # it may have acted
+        (TransportFailure.BROKEN, True, False, True),
+        (TransportFailure.UNRECOVERABLE, False, False, False),
+    ],
+)
+def test_transport_failures_by_method(
+    failure: TransportFailure, get: bool, post: bool, post_opted_in: bool
+) -> None:
+    assert RetryPolicy().is_retryable("GET", failure=failure) is get
+    assert RetryPolicy().is_retryable("POST", failure=failure) is post
+    opted_in = RetryPolicy(retry_non_idempotent=True)
+    assert opted_in.is_retryable("POST", failure=failure) is post_opted_in
+
+
+def test_a_transport_failure_is_recorded_in_the_history() -> None:
+    after = _inc(RetryPolicy(), "POST", failure=TransportFailure.CONNECT)
+    assert after.attempt == 2
+    assert after.history[-1].failure is TransportFailure.CONNECT
+    assert after.history[-1].status is None
