@@ -171,3 +171,15 @@ def test_a_too_long_retry_after_on_503_fails_fast_as_a_rate_limit(
         client.get("companies")
     assert caught.value.retry_after == 900.0
     assert route.call_count == 1 and fake_clock.sleeps == []
+
+
+def test_retry_after_exactly_at_the_allowed_maximum_still_pauses_the_host(
+    router: respx.MockRouter, fake_clock: FakeClock
+) -> None:
+    router.get(URL).mock(return_value=rate_limited("30"))
+    cooldown = HostCooldown(fake_clock)
+    policy = RetryPolicy(max_attempts=1, retry_after_max=30)
+    client = make(httpx.MockTransport(router.handler), fake_clock, retry=policy, cooldown=cooldown)
+    with pytest.raises(RateLimitError):
+        client.get("companies")
+    assert cooldown.remaining(ORIGIN) == pytest.approx(30.0)

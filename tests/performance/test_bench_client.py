@@ -15,8 +15,11 @@ Each pair runs in two configurations:
   ``run_script`` does (``setup_logging``: console + daily file handler,
   redaction on) with a migrated project's v2.1 ``config/logging-config.json``
   (root at DEBUG, a DEBUG rotating file) and ``log-redaction-patterns.json``
-  from the legacy corpus — what a migrated script really runs with.  Both
-  sides run under the same logging.
+  from the legacy corpus — what a migrated script really runs with;
+* ``script_bundled`` (group ``client-pipeline-logged-bundled``): the same set-up
+  with txo's bundled defaults (a project without those two files).
+
+Both sides of a pair run under the same logging.
 """
 
 from __future__ import annotations
@@ -40,11 +43,12 @@ from txo.testing.server import LoopbackServer
 
 RAW_TOKEN = "bench-raw-token-0001"
 GROUP_CLIENT_LOGGED = f"{GROUP_CLIENT}-logged"
+GROUP_CLIENT_LOGGED_BUNDLED = f"{GROUP_CLIENT}-logged-bundled"
 LEGACY_CONFIG = Path(__file__).resolve().parents[2] / "migration" / "legacy" / "config"
 V21_LOGGING_FILES = ("logging-config.json", "log-redaction-patterns.json")
 
 
-@pytest.fixture(params=["minimal", "script"])
+@pytest.fixture(params=["minimal", "script", "script_bundled"])
 def logging_mode(
     request: pytest.FixtureRequest, tmp_path: Path, loopback_bc: tuple[FakeBusinessCentral, Any]
 ) -> Iterator[str]:
@@ -53,14 +57,15 @@ def logging_mode(
         yield GROUP_CLIENT
         return
     (tmp_path / "config").mkdir()
-    for name in V21_LOGGING_FILES:
-        shutil.copy(LEGACY_CONFIG / name, tmp_path / "config" / name)
+    if request.param == "script":
+        for name in V21_LOGGING_FILES:
+            shutil.copy(LEGACY_CONFIG / name, tmp_path / "config" / name)
     fake, _ = loopback_bc
     secrets = SecretRegistry([fake.client_secret, RAW_TOKEN])
     setup = setup_logging(ProjectPaths(tmp_path), secrets, console=io.StringIO())
     assert setup.log_file is not None  # the file handler is on, as in a real run
     try:
-        yield GROUP_CLIENT_LOGGED
+        yield GROUP_CLIENT_LOGGED if request.param == "script" else GROUP_CLIENT_LOGGED_BUNDLED
     finally:
         setup.close()
 
