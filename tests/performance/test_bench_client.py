@@ -6,28 +6,75 @@ step: validation, host cool-down gate, a token-bucket rate limiter (rate
 high enough never to wait), the host's circuit breaker, a pooled session,
 OAuth client-credentials auth from a shared token cache, classification,
 the retry policy and the library's logging calls.  Target: median ≤ 1.15x.
+
+Each pair runs in two configurations:
+
+* ``minimal`` (group ``client-pipeline``): no logging set up, as a library
+  user without a runner has it;
+* ``script`` (group ``client-pipeline-logged``): logging set up the way
+  ``run_script`` does (``setup_logging``: console + daily file handler,
+  redaction on) with a migrated project's v2.1 ``config/logging-config.json``
+  (root at DEBUG, a DEBUG rotating file) and ``log-redaction-patterns.json``
+  from the legacy corpus — what a migrated script really runs with;
+* ``script_bundled`` (group ``client-pipeline-logged-bundled``): the same set-up
+  with txo's bundled defaults (a project without those two files).
+
+Both sides of a pair run under the same logging.
 """
 
 from __future__ import annotations
 
+import io
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from tools.bench import BASELINE, GROUP_CLIENT, SUBJECT, tag
 from tools.load import build_client
 from txo.http.pool import SessionPool
+from txo.log import SecretRegistry, setup_logging
+from txo.paths import ProjectPaths
 from txo.testing.fake_bc import FakeBusinessCentral
 from txo.testing.server import LoopbackServer
 
 RAW_TOKEN = "bench-raw-token-0001"
+GROUP_CLIENT_LOGGED = f"{GROUP_CLIENT}-logged"
+GROUP_CLIENT_LOGGED_BUNDLED = f"{GROUP_CLIENT}-logged-bundled"
+LEGACY_CONFIG = Path(__file__).resolve().parents[2] / "migration" / "legacy" / "config"
+V21_LOGGING_FILES = ("logging-config.json", "log-redaction-patterns.json")
+
+
+@pytest.fixture(params=["minimal", "script", "script_bundled"])
+def logging_mode(
+    request: pytest.FixtureRequest, tmp_path: Path, loopback_bc: tuple[FakeBusinessCentral, Any]
+) -> Iterator[str]:
+    """No logging (minimal), or a migrated script's logging as run_script sets it up."""
+    if request.param == "minimal":
+        yield GROUP_CLIENT
+        return
+    (tmp_path / "config").mkdir()
+    if request.param == "script":
+        for name in V21_LOGGING_FILES:
+            shutil.copy(LEGACY_CONFIG / name, tmp_path / "config" / name)
+    fake, _ = loopback_bc
+    secrets = SecretRegistry([fake.client_secret, RAW_TOKEN])
+    setup = setup_logging(ProjectPaths(tmp_path), secrets, console=io.StringIO())
+    assert setup.log_file is not None  # the file handler is on, as in a real run
+    try:
+        yield GROUP_CLIENT_LOGGED if request.param == "script" else GROUP_CLIENT_LOGGED_BUNDLED
+    finally:
+        setup.close()
 
 
 def test_full_pipeline_get(
-    benchmark: Any, loopback_bc: tuple[FakeBusinessCentral, LoopbackServer]
+    benchmark: Any, loopback_bc: tuple[FakeBusinessCentral, LoopbackServer], logging_mode: str
 ) -> None:
     fake, server = loopback_bc
-    tag(benchmark, GROUP_CLIENT, SUBJECT)
+    tag(benchmark, logging_mode, SUBJECT)
     with SessionPool() as pool, build_client(fake, server.url, pool=pool) as client:
         path = f"companies({fake.company_id})"
         client.get(path)  # fetch the token and open the connection outside the timing
@@ -40,11 +87,11 @@ def test_full_pipeline_get(
 
 
 def test_raw_httpx_get(
-    benchmark: Any, loopback_bc: tuple[FakeBusinessCentral, LoopbackServer]
+    benchmark: Any, loopback_bc: tuple[FakeBusinessCentral, LoopbackServer], logging_mode: str
 ) -> None:
     fake, server = loopback_bc
     fake.accept_token(RAW_TOKEN)
-    tag(benchmark, GROUP_CLIENT, BASELINE)
+    tag(benchmark, logging_mode, BASELINE)
     headers = {"Authorization": f"Bearer {RAW_TOKEN}", "Accept": "application/json"}
     url = f"{fake.api_root(server.url)}/companies({fake.company_id})"
     with httpx.Client(headers=headers, timeout=10.0) as client:

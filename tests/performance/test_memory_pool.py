@@ -7,23 +7,28 @@ limit below depends only on the pool size and the thread count — never on
 the number of keys — which is what "flat" means: 4,000 keys (CI) and
 100,000 keys (``make memory``) must fit the same budget.  Without
 ``--memray`` the pool's own counters prove the same bound.
+
+Clients come from the real factory, ``RestClient.new_session`` — what every
+pooled key costs a script — not a hand-built shortcut: it shares the pool's
+one SSL context per verify setting, which is what keeps a key small.
 """
 
 from __future__ import annotations
 
-import ssl
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
 
 from tools.memory import MemoryScale
+from txo.http import RestClient
 from txo.http.pool import PoolKey, SessionPool
 
 POOL_SIZE = 50
-# One idle httpx.Client with a shared SSL context measures ~3.4 KiB under
-# memray --trace-python-allocators; 16 KiB leaves room for allocator slack.
+# One idle client from the real factory (httpx.Client on the pool's shared SSL
+# context) measures ~3.4 KiB under memray --trace-python-allocators and ~3 KiB
+# of RSS; 16 KiB leaves room for allocator slack.
 CLIENT_BUDGET_KIB = 16
 # Fixed cost of the run itself: thread objects, the pool's OrderedDict, keys in flight.
 FIXED_BUDGET_KIB = 512
@@ -32,16 +37,17 @@ POOL_LIMIT_KIB = (POOL_SIZE + THREADS) * CLIENT_BUDGET_KIB + FIXED_BUDGET_KIB
 POOL_LIMIT = f"{POOL_LIMIT_KIB}KB"
 
 
-@pytest.fixture(scope="module")
-def client_factory() -> Callable[[], httpx.Client]:
-    """Clients share one SSL context (built here, outside the measurement) and no env proxies."""
-    context = ssl.create_default_context()
-    httpx.Client(verify=context, trust_env=False).close()  # first-use imports, outside too
+@pytest.fixture
+def pool_and_factory() -> Iterator[tuple[SessionPool, Callable[[], httpx.Client]]]:
+    """A pool and the session factory a RestClient on it uses, warmed outside the measurement.
 
-    def make() -> httpx.Client:
-        return httpx.Client(verify=context, trust_env=False, timeout=5.0)
-
-    return make
+    The warm-up builds the pool's SSL context and pays httpx's first-use imports:
+    both happen once per pool, not per key.
+    """
+    with SessionPool(max_size=POOL_SIZE) as pool:
+        factory = RestClient(pool=pool, timeout=5.0).new_session
+        factory().close()
+        yield pool, factory
 
 
 def _lease_many(
@@ -61,7 +67,7 @@ def _lease_many(
 
 @pytest.mark.limit_memory(POOL_LIMIT)
 def test_session_pool_memory_is_flat_under_distinct_keys(
-    client_factory: Callable[[], httpx.Client],
+    pool_and_factory: tuple[SessionPool, Callable[[], httpx.Client]],
     memory_scale: MemoryScale,
     record_property: Callable[[str, object], None],
 ) -> None:
@@ -72,7 +78,8 @@ def test_session_pool_memory_is_flat_under_distinct_keys(
     record_property("pool_size", POOL_SIZE)
     record_property("limit_bytes", POOL_LIMIT_KIB * 1024)
     peak = [0] * scale.pool_threads
-    with SessionPool(max_size=POOL_SIZE) as pool:
+    pool, client_factory = pool_and_factory
+    with pool:
         threads = [
             threading.Thread(target=_lease_many, args=(pool, client_factory, scale, w, peak))
             for w in range(scale.pool_threads)

@@ -286,3 +286,35 @@ def test_txo_project_fixture_writes_a_loadable_config(make_txo_project: Any) -> 
     )
     assert not bare.secrets_file.exists()
     assert "client-id" not in bare.config["global"]
+
+
+def test_total_deadline_defaults_to_ten_minutes_and_is_configurable() -> None:
+    assert read_settings(make_config()).retry_policy().total_deadline == 600.0
+    key = {"script-behavior": {"retry-strategy": {"total-deadline-seconds": 45}}}
+    settings = read_settings(make_config(overrides=key))
+    assert settings.total_deadline == 45.0
+    assert settings.retry_policy().total_deadline == 45.0
+    assert settings.retry_policy(retry_non_idempotent=True).total_deadline == 45.0
+
+
+@pytest.mark.parametrize("bad", [0, -1, "45", True])
+def test_total_deadline_must_be_a_positive_number(bad: object) -> None:
+    key = {"script-behavior": {"retry-strategy": {"total-deadline-seconds": bad}}}
+    with pytest.raises(ConfigError) as caught:
+        read_settings(make_config(overrides=key))
+    assert "script-behavior.retry-strategy.total-deadline-seconds" in str(caught.value)
+
+
+def test_private_pool_serves_token_and_api_requests_and_closes_with_the_client(
+    fake_bc: FakeBusinessCentral, fake_clock: FakeClock
+) -> None:
+    client = api(make_config(), fake_bc, fake_clock)
+    with client:
+        client.get("api/v2.0/companies")
+        pooled = client.pool.keys()
+        origins = {origin for origin, _ in pooled}
+        assert origins == {
+            "https://login.microsoftonline.com:443",
+            "https://api.businesscentral.dynamics.com:443",
+        }
+    assert client.pool.closed  # the pool the factory made is the client's to close

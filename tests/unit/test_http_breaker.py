@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from txo.errors import CircuitOpenError
-from txo.http.breaker import BreakerRegistry, BreakerState, CircuitBreaker
+from txo.http.breaker import BreakerRegistry, BreakerState, CallOutcome, CircuitBreaker
 from txo.testing import FakeClock
 
 
@@ -165,3 +165,37 @@ def test_registry_validates_settings_up_front() -> None:
         BreakerRegistry(FakeClock(), failure_threshold=0)
     with pytest.raises(ValueError, match="max_hosts"):
         BreakerRegistry(FakeClock(), max_hosts=0)
+
+
+@pytest.mark.parametrize(
+    ("status", "outcome"),
+    [
+        (200, CallOutcome.SUCCESS),
+        (204, CallOutcome.SUCCESS),
+        (404, CallOutcome.SUCCESS),
+        (499, CallOutcome.SUCCESS),
+        (429, CallOutcome.NEUTRAL),
+        (500, CallOutcome.FAILURE),
+        (503, CallOutcome.FAILURE),
+    ],
+)
+def test_call_outcome_of_a_status(status: int, outcome: CallOutcome) -> None:
+    assert CallOutcome.of_status(status) is outcome
+
+
+def test_record_reports_each_outcome(fake_clock: FakeClock) -> None:
+    breaker = CircuitBreaker("h", fake_clock, failure_threshold=2, reset_timeout=10)
+    breaker.record(breaker.acquire(), CallOutcome.FAILURE)
+    assert breaker.failures == 1
+    breaker.record(breaker.acquire(), CallOutcome.NEUTRAL)
+    assert breaker.failures == 1  # no verdict
+    breaker.record(breaker.acquire(), CallOutcome.SUCCESS)
+    assert breaker.failures == 0
+    breaker.record(breaker.acquire(), CallOutcome.FAILURE)
+    breaker.record(breaker.acquire(), CallOutcome.FAILURE)
+    assert breaker.state is BreakerState.OPEN
+    fake_clock.advance(10)
+    probe = breaker.acquire()
+    breaker.record(probe, CallOutcome.NEUTRAL)  # frees the trial slot
+    breaker.record(breaker.acquire(), CallOutcome.SUCCESS)
+    assert breaker.state.value == "closed"

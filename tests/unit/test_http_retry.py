@@ -218,3 +218,123 @@ def test_attempts_are_bounded_by_max_attempts(policy: RetryPolicy, seed: int) ->
             attempts += 1
     assert attempts == policy.max_attempts == policy.attempt
     assert len(policy.history) == policy.max_attempts - 1
+
+
+# --- the give-up carries what the error needs ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("policy", "method", "kw", "reason"),
+    [
+        (RetryPolicy(), "POST", {"status": 429, "retry_after": 3.0}, GiveUpReason.ATTEMPTS),
+        (RetryPolicy(), "GET", {"status": 404, "retry_after": 3.0}, GiveUpReason.NOT_RETRYABLE),
+        (RetryPolicy(), "GET", {"status": 429, "retry_after": 999.0}, None),
+        (RetryPolicy(total_deadline=2), "GET", {"status": 503, "retry_after": 3.0}, None),
+    ],
+)
+def test_every_give_up_carries_the_refused_outcome_and_its_retry_after(
+    policy: RetryPolicy, method: str, kw: dict[str, float], reason: GiveUpReason | None
+) -> None:
+    if reason is GiveUpReason.ATTEMPTS:
+        policy = RetryPolicy(max_attempts=1)
+    with pytest.raises(RetryExhausted) as info:
+        _inc(policy, method, **kw)
+    stop = info.value
+    assert (stop.status, stop.failure, stop.retry_after) == (kw["status"], None, kw["retry_after"])
+    if reason is not None:
+        assert stop.reason is reason
+
+
+def test_give_up_after_a_transport_failure_names_it() -> None:
+    with pytest.raises(RetryExhausted) as info:
+        _inc(RetryPolicy(max_attempts=1), failure=TransportFailure.TIMEOUT)
+    assert info.value.failure is TransportFailure.TIMEOUT and info.value.status is None
+    assert info.value.note("GET") == "gave up after 1 attempt(s)"
+
+
+def test_an_unrecoverable_transport_failure_is_never_retried() -> None:
+    policy = RetryPolicy(retry_non_idempotent=True)
+    assert not policy.is_retryable("GET", failure=TransportFailure.UNRECOVERABLE)
+    with pytest.raises(RetryExhausted) as info:
+        _inc(policy, failure=TransportFailure.UNRECOVERABLE)
+    assert info.value.reason is GiveUpReason.NOT_RETRYABLE
+    assert info.value.note("GET") == "not retried: retrying cannot help"
+
+
+@pytest.mark.parametrize(
+    ("method", "status", "note"),
+    [
+        ("GET", 404, None),  # nobody expects a retry: no note
+        ("POST", 503, "not retried: POST is not idempotent"),
+        ("GET", 503, "gave up after 1 attempt(s)"),
+    ],
+)
+def test_note_says_why_there_was_no_retry_only_where_one_was_expected(
+    method: str, status: int, note: str | None
+) -> None:
+    with pytest.raises(RetryExhausted) as info:
+        _inc(RetryPolicy(max_attempts=1), method, status=status)
+    assert info.value.note(method) == note
+
+
+# --- settings: every bound named, every boundary value accepted ----------------------
+
+
+@pytest.mark.parametrize(
+    ("bad", "named"),
+    [
+        ({"max_attempts": 0}, "max_attempts"),
+        ({"backoff_factor": -0.1}, "backoff_factor"),
+        ({"backoff_base": 0.99}, "backoff_base"),
+        ({"backoff_max": -1.0}, "backoff_max"),
+        ({"jitter_min": 0.0}, "jitter_min"),
+        ({"jitter_min": -0.5, "jitter_max": 1.0}, "jitter_min"),
+        ({"jitter_min": 1.3, "jitter_max": 1.2}, "jitter_min <= jitter_max"),
+        ({"retry_after_max": -0.1}, "retry_after_max"),
+        ({"total_deadline": 0.0}, "total_deadline"),
+        ({"total_deadline": -5.0}, "total_deadline"),
+    ],
+)
+def test_each_invalid_setting_is_named_with_its_value(bad: dict[str, float], named: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        RetryPolicy(**bad)  # type: ignore[arg-type]
+    message = str(caught.value)
+    assert message.startswith("RetryPolicy: ") and named in message
+    assert repr(next(iter(bad.values()))) in message  # the value is shown
+
+
+def test_boundary_settings_are_accepted() -> None:
+    policy = RetryPolicy(
+        max_attempts=1, backoff_factor=0.0, backoff_base=1.0, backoff_max=0.0,
+        jitter_min=1.0, jitter_max=1.0, retry_after_max=0.0, total_deadline=None,
+    )  # fmt: skip
+    assert policy.delay_for(1, random.Random(0)) == 0.0
+    assert RetryPolicy(total_deadline=0.001).total_deadline == 0.001
+
+
+# --- which transport failures are retried, per method --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("failure", "get", "post", "post_opted_in"),
+    [
+        (TransportFailure.CONNECT, True, True, True),  # the server never saw it
+        (TransportFailure.TIMEOUT, True, False, True),  # it may have acted
+        (TransportFailure.BROKEN, True, False, True),
+        (TransportFailure.UNRECOVERABLE, False, False, False),
+    ],
+)
+def test_transport_failures_by_method(
+    failure: TransportFailure, get: bool, post: bool, post_opted_in: bool
+) -> None:
+    assert RetryPolicy().is_retryable("GET", failure=failure) is get
+    assert RetryPolicy().is_retryable("POST", failure=failure) is post
+    opted_in = RetryPolicy(retry_non_idempotent=True)
+    assert opted_in.is_retryable("POST", failure=failure) is post_opted_in
+
+
+def test_a_transport_failure_is_recorded_in_the_history() -> None:
+    after = _inc(RetryPolicy(), "POST", failure=TransportFailure.CONNECT)
+    assert after.attempt == 2
+    assert after.history[-1].failure is TransportFailure.CONNECT
+    assert after.history[-1].status is None

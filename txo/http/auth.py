@@ -5,7 +5,8 @@ caller (one per script run, usually) and passed to every
 :class:`ClientCredentialsAuth` that should share tokens.  Tokens are fetched
 through an injected sender — an ``httpx.Client`` or any
 ``send(request) -> response`` callable, e.g. the resilient RestClient stack —
-refreshed ``skew`` seconds before they expire on an injected clock, fetched by
+refreshed ``skew`` seconds (at most half their lifetime) before they expire
+on an injected clock, fetched by
 exactly one thread when many need one at once, and registered with the
 secret registry the moment they arrive.  No repr or error shows a token or
 the client secret.
@@ -30,6 +31,7 @@ from txo.errors import (
     ErrorContext,
     TxoError,
 )
+from txo.http.classify import TextRedactor, redact
 
 __all__ = [
     "DEFAULT_AUTHORITY",
@@ -64,10 +66,26 @@ class TokenInfo:
     expires_at: float
     token_type: str = "Bearer"
     scope: str | None = None
+    issued_at: float | None = None
 
     def is_expired(self, now: float, skew: float = 0.0) -> bool:
         """True once ``now`` is within ``skew`` seconds of expiry."""
         return now >= self.expires_at - skew
+
+    @property
+    def lifetime(self) -> float | None:
+        """Seconds from issue to expiry, when the issue time is known."""
+        return None if self.issued_at is None else self.expires_at - self.issued_at
+
+    def refresh_due(self, now: float, max_margin: float) -> bool:
+        """True once ``now`` is within the refresh margin of expiry.
+
+        The margin is ``max_margin`` but at most half the lifetime: a token
+        living 30 s is refreshed after 15 s, not treated as expired on arrival.
+        """
+        lifetime = self.lifetime
+        margin = max_margin if lifetime is None else min(max_margin, max(lifetime, 0.0) / 2)
+        return self.is_expired(now, margin)
 
     @property
     def authorization_header(self) -> str:
@@ -226,6 +244,7 @@ class ClientCredentialsAuth(_BearerAuth):
         skew: float = 60.0,
         timeout: float = 30.0,
         secrets: SecretSink | None = None,
+        redactor: TextRedactor | None = None,
     ) -> None:
         _require_fields(tenant_id=tenant_id, client_id=client_id, scope=scope)
         _require_fields(client_secret=client_secret)
@@ -238,6 +257,7 @@ class ClientCredentialsAuth(_BearerAuth):
         self._clock: Clock = clock if clock is not None else SystemClock()
         self.skew, self.timeout = skew, timeout
         self._secrets = secrets
+        self._redactor = redactor
         if secrets is not None:
             secrets.add(client_secret)
 
@@ -262,13 +282,13 @@ class ClientCredentialsAuth(_BearerAuth):
 
     def get_token(self) -> TokenInfo:
         """A valid token: from the cache, or fetched by exactly one thread."""
-        cached = self._valid_cached()
-        if cached is not None:
-            return cached
+        seen = self._cache.get(self.key)
+        if seen is not None and not seen.refresh_due(self._clock.time(), self.skew):
+            return seen
         with self._cache.fetch_lock(self.key):
-            cached = self._valid_cached()  # another thread may have fetched it
-            if cached is not None:
-                return cached
+            current = self._cache.get(self.key)
+            if current is not None and self._still_usable(current, seen):
+                return current
             token = self._fetch()
             self._cache.put(self.key, token)
             logger.debug(
@@ -293,11 +313,17 @@ class ClientCredentialsAuth(_BearerAuth):
         self._cache.invalidate(self.key, rejected)
         return self.get_token()
 
-    def _valid_cached(self) -> TokenInfo | None:
-        token = self._cache.get(self.key)
-        if token is None or token.is_expired(self._clock.time(), self.skew):
-            return None
-        return token
+    def _still_usable(self, current: TokenInfo, seen: TokenInfo | None) -> bool:
+        """Whether to use ``current`` rather than fetch (the fetch lock is held).
+
+        A token another thread fetched while this one waited is used as long as
+        it has not expired, even if it is already due for refresh: a waiting
+        thread never fetches a second token for the same moment (single flight).
+        """
+        now = self._clock.time()
+        if not current.refresh_due(now, self.skew):
+            return True
+        return current is not seen and not current.is_expired(now)
 
     def _resolve_sender(
         self, sender: httpx.Client | TokenSender | None, timeout: float
@@ -345,7 +371,7 @@ class ClientCredentialsAuth(_BearerAuth):
             ) from exc
         except httpx.HTTPError as exc:
             raise ApiAuthenticationError(
-                f"OAuth token request failed: {type(exc).__name__}: {exc}",
+                self._redact(f"OAuth token request failed: {type(exc).__name__}: {exc}"),
                 context=self._context(),
                 status_code=0,
             ) from exc
@@ -353,7 +379,8 @@ class ClientCredentialsAuth(_BearerAuth):
             raise
         except TxoError as exc:  # a resilient sender that classifies errors itself
             raise ApiAuthenticationError(
-                f"OAuth token request failed: {exc.message}", context=self._context()
+                self._redact(f"OAuth token request failed: {exc.message}"),
+                context=self._context(),
             ) from exc
 
     def _parse(self, response: httpx.Response) -> TokenInfo:
@@ -370,11 +397,13 @@ class ClientCredentialsAuth(_BearerAuth):
         if self._secrets is not None:
             self._secrets.add(token)
         assert body is not None
+        now = self._clock.time()
         return TokenInfo(
             token,
-            self._clock.time() + _seconds(body.get("expires_in"), 3600.0),
+            now + _seconds(body.get("expires_in"), 3600.0),
             str(body.get("token_type") or "Bearer"),
             _optional_str(body.get("scope")) or self.scope,
+            issued_at=now,
         )
 
     def _status_error(
@@ -384,16 +413,19 @@ class ClientCredentialsAuth(_BearerAuth):
             reason = str(body.get("error_description") or body.get("error") or "Unknown error")
             excerpt = None
         else:
-            excerpt = response.text[:200]
+            excerpt = self._redact(response.text[:200]) or None
             reason = excerpt or "Unknown error"
         return ApiAuthenticationError(
-            f"Token request failed with status {response.status_code}: {reason}",
+            self._redact(f"Token request failed with status {response.status_code}: {reason}"),
             status_code=response.status_code,
             context=self._context(),
             request_id=response.headers.get("x-ms-request-id")
             or response.headers.get("request-id"),
             body_excerpt=excerpt,
         )
+
+    def _redact(self, text: str) -> str:
+        return redact(text, self._redactor)
 
     def _context(self) -> ErrorContext:
         return ErrorContext(

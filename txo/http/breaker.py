@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from txo.clock import Clock, SystemClock
 from txo.errors import CircuitOpenError, ErrorContext
 
-__all__ = ["BreakerRegistry", "BreakerState", "CircuitBreaker", "Permit"]
+__all__ = ["BreakerRegistry", "BreakerState", "CallOutcome", "CircuitBreaker", "Permit"]
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +38,24 @@ class BreakerState(enum.Enum):
     CLOSED = "closed"
     OPEN = "open"
     HALF_OPEN = "half-open"
+
+
+class CallOutcome(enum.Enum):
+    """What an admitted call tells its host's breaker."""
+
+    SUCCESS = "success"
+    """A healthy answer (anything but 5xx/429): resets the failure count."""
+    FAILURE = "failure"
+    """A 5xx or a transport error: counts towards opening."""
+    NEUTRAL = "neutral"
+    """No verdict (429, a client-side error, no answer at all): frees a trial slot."""
+
+    @classmethod
+    def of_status(cls, status: int) -> CallOutcome:
+        """4xx (and 429) never count against a host; 5xx does."""
+        if status >= 500:
+            return cls.FAILURE
+        return cls.NEUTRAL if status == 429 else cls.SUCCESS
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +130,15 @@ class CircuitBreaker:
                 self._probes += 1
                 return Permit(self._generation, probe=True)
             raise self._open_error()
+
+    def record(self, permit: Permit, outcome: CallOutcome) -> None:
+        """Report the outcome of the call ``permit`` admitted."""
+        if outcome is CallOutcome.SUCCESS:
+            self.record_success(permit)
+        elif outcome is CallOutcome.FAILURE:
+            self.record_failure(permit)
+        else:
+            self.release(permit)
 
     def record_success(self, permit: Permit) -> None:
         """The call got a healthy answer (anything but 5xx/429): reset and close."""

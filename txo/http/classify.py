@@ -18,15 +18,20 @@ HTTP method, resource = the URL without query string or credentials,
 details = status, server error code, attempts), the status code, the
 server's message (OData ``{"error": {"code", "message"}}``, OAuth-style
 ``error_description``, or a text excerpt), the request/correlation id and a
-body excerpt of at most 500 characters with bearer tokens, JWTs and
-secret-named JSON fields masked.  No request header is ever included.
+body excerpt of at most 500 characters.  No request header is ever included.
+
+Every text rendered for a human (message, excerpt, resource) passes through
+:func:`redact`: bearer tokens, JWTs and secret-named JSON fields are always
+masked, and with the run's :class:`TextRedactor` (a ``txo.log.Redactor``,
+which sees the run's ``SecretRegistry``) every registered secret and pattern
+too.  The HTTP layer has no scrubber of its own beyond that generic floor.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
@@ -45,11 +50,13 @@ from txo.http.retry import TransportFailure
 __all__ = [
     "EXCERPT_LIMIT",
     "REQUEST_ID_HEADERS",
+    "TextRedactor",
     "body_excerpt",
     "display_url",
     "error_for_response",
     "error_for_transport",
     "json_body",
+    "redact",
     "request_id",
     "server_message",
     "transport_failure",
@@ -92,6 +99,18 @@ _SECRET_PATTERNS = (
 )
 
 
+class TextRedactor(Protocol):
+    """What renders text safe for a human: ``txo.log.Redactor`` is one."""
+
+    def redact(self, text: str) -> str: ...
+
+
+def redact(text: str, redactor: TextRedactor | None = None) -> str:
+    """``text`` with generic secrets masked, then everything ``redactor`` knows."""
+    scrubbed = _scrub(text)
+    return scrubbed if redactor is None else redactor.redact(scrubbed)
+
+
 def error_for_response(
     response: httpx.Response,
     *,
@@ -99,6 +118,7 @@ def error_for_response(
     attempts: int | None = None,
     retry_after: float | None = None,
     rate_limited: bool = False,
+    redactor: TextRedactor | None = None,
 ) -> ApiError:
     """The error for a failed response; ``note`` explains why there was no (further) retry.
 
@@ -106,7 +126,7 @@ def error_for_response(
     allowed maximum, on whatever status), carrying ``retry_after``.
     """
     request = response.request
-    method, url = request.method, display_url(request.url)
+    method, url = request.method, redact(display_url(request.url), redactor)
     status = response.status_code
     cls, phrase, fix = _rule(status)
     message, code = server_message(response)
@@ -119,8 +139,9 @@ def error_for_response(
         "context": ErrorContext(operation=method, resource=url, details=details),
         "how_to_fix": fix,
         "request_id": rid,
-        "body_excerpt": body_excerpt(response),
+        "body_excerpt": body_excerpt(response, redactor),
     }
+    text = redact(text, redactor)
     if cls is RateLimitError or rate_limited:
         return RateLimitError(text, retry_after=retry_after, **kwargs)
     return cls(text, **kwargs)
@@ -133,13 +154,14 @@ def error_for_transport(
     url: httpx.URL | str,
     note: str | None = None,
     attempts: int | None = None,
+    redactor: TextRedactor | None = None,
 ) -> ApiError:
     """The error for a request that got no response (timeouts → ApiTimeoutError)."""
-    shown = display_url(url)
+    shown = redact(display_url(url), redactor)
     reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     timed_out = isinstance(exc, httpx.TimeoutException)
     what = "timed out" if timed_out else "failed before a response arrived"
-    text = f"{method} {shown} {what} ({reason})" + (f"; {note}" if note else "")
+    text = redact(f"{method} {shown} {what} ({reason})" + (f"; {note}" if note else ""), redactor)
     context = ErrorContext(
         operation=method,
         resource=shown,
@@ -204,21 +226,27 @@ def request_id(headers: httpx.Headers) -> str | None:
     return None
 
 
-def body_excerpt(response: httpx.Response) -> str | None:
+def body_excerpt(response: httpx.Response, redactor: TextRedactor | None = None) -> str | None:
     """At most :data:`EXCERPT_LIMIT` characters of the body, secrets masked; None if empty."""
     text = response.text
     if not text:
         return None
-    return _scrub(text[: EXCERPT_LIMIT * 2])[:EXCERPT_LIMIT]
+    return redact(text[: EXCERPT_LIMIT * 2], redactor)[:EXCERPT_LIMIT]
 
 
 def display_url(url: httpx.URL | str) -> str:
-    """The URL without user info, query string or fragment (those may hold secrets)."""
+    """The URL without user info, query string or fragment (those may hold secrets).
+
+    Built from the parsed parts (``netloc`` never holds user info) rather than
+    ``copy_with()``, which re-parses: ~1 µs instead of ~50 µs, and it runs on
+    every request that is logged at DEBUG.
+    """
     parsed = httpx.URL(url) if isinstance(url, str) else url
-    return str(parsed.copy_with(query=None, fragment=None, userinfo=b""))
+    path = parsed.raw_path.split(b"?", 1)[0]
+    return f"{parsed.scheme}://{parsed.netloc.decode('ascii')}{path.decode('ascii')}"
 
 
-def json_body(response: httpx.Response) -> Any:
+def json_body(response: httpx.Response, redactor: TextRedactor | None = None) -> Any:
     """The parsed JSON body; None for 204 or an empty body; ApiOperationError if not JSON."""
     content = response.content
     if response.status_code == 204 or not content or content.isspace():
@@ -228,14 +256,15 @@ def json_body(response: httpx.Response) -> Any:
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         request = response.request
         kind = response.headers.get("content-type", "no content type")
+        url = redact(display_url(request.url), redactor)
         raise ApiOperationError(
-            f"{request.method} {display_url(request.url)} returned a body that is not JSON "
+            f"{request.method} {url} returned a body that is not JSON "
             f"(HTTP {response.status_code}, {kind})",
             status_code=response.status_code,
-            context=ErrorContext(operation=request.method, resource=display_url(request.url)),
+            context=ErrorContext(operation=request.method, resource=url),
             how_to_fix="Use RestClient.request() for non-JSON responses, or check the URL.",
             request_id=request_id(response.headers),
-            body_excerpt=body_excerpt(response),
+            body_excerpt=body_excerpt(response, redactor),
         ) from exc
 
 

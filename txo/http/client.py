@@ -38,23 +38,33 @@ import httpx
 
 from txo.clock import Clock, SystemClock
 from txo.errors import ApiError, ErrorContext, ValidationError
-from txo.http.breaker import BreakerRegistry, CircuitBreaker, Permit
+from txo.http.breaker import BreakerRegistry, CallOutcome, CircuitBreaker, Permit
 from txo.http.classify import (
+    TextRedactor,
     display_url,
     error_for_response,
     error_for_transport,
     json_body,
+    redact,
     transport_failure,
 )
 from txo.http.paging import iterate_items
 from txo.http.polling import wait_for_completion
-from txo.http.pool import SessionPool
+from txo.http.pool import CertSetting, SessionPool, VerifySetting
 from txo.http.ratelimit import ConcurrencyLimiter, HostCooldown, RateLimiter
-from txo.http.retry import GiveUpReason, RetryExhausted, RetryPolicy, parse_retry_after
+from txo.http.retry import (
+    GiveUpReason,
+    RetryExhausted,
+    RetryPolicy,
+    TransportFailure,
+    parse_retry_after,
+)
 
 __all__ = ["DEFAULT_HEADERS", "METHODS", "RestClient"]
 
 logger = logging.getLogger(__name__)
+request_logger = logging.getLogger("txo.http.requests")
+"""One DEBUG line per response, only when this logger's own level is set (opt-in)."""
 
 METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 DEFAULT_HEADERS: Mapping[str, str] = {"Accept": "application/json"}
@@ -85,17 +95,12 @@ class _Ticket:
     breaker: CircuitBreaker
     permit: Permit
 
-    def report(self, verdict: str) -> None:
-        if verdict == "success":
-            self.breaker.record_success(self.permit)
-        elif verdict == "failure":
-            self.breaker.record_failure(self.permit)
-        else:
-            self.breaker.release(self.permit)
+    def report(self, outcome: CallOutcome) -> None:
+        self.breaker.record(self.permit, outcome)
 
 
 @dataclass(frozen=True, slots=True)
-class _Outcome:
+class _Attempt:
     """What one attempt produced: a response, or the transport error instead."""
 
     response: httpx.Response | None
@@ -105,6 +110,13 @@ class _Outcome:
     def ok(self) -> bool:
         return self.response is not None and self.response.status_code < 400
 
+    @property
+    def failure(self) -> TransportFailure | None:
+        """How a transport error bears on retrying (None when there was a response)."""
+        if self.error is None:
+            return None
+        return transport_failure(self.error) or TransportFailure.UNRECOVERABLE
+
 
 class RestClient:
     """A resilient JSON REST/OData client; a context manager.
@@ -112,6 +124,7 @@ class RestClient:
     Args:
         base_url: prefix for relative URLs ("" → every URL must be absolute).
         pool: a shared :class:`SessionPool`; None → a private one, closed by :meth:`close`.
+        owns_pool: whether :meth:`close` closes the pool; default: only a private one.
             Pooled clients are keyed by (origin, auth identity) and carry only the
             ``transport``: headers, timeout and auth are applied per request.
         auth: an ``httpx.Auth`` (e.g. ``ClientCredentialsAuth``), applied per request.
@@ -128,6 +141,10 @@ class RestClient:
         max_pages: default page cap for :meth:`paginate` / :meth:`get_all`.
         clock / rng: injected time and jitter randomness.
         transport: the ``httpx.BaseTransport`` for new pooled clients (tests: MockTransport).
+        verify / cert: TLS verification (True, False or a CA bundle path) and client
+            certificate; pooled clients share the pool's one SSL context per setting.
+        redactor: the run's redactor (``txo.log.Redactor``) for every text this client
+            renders (error messages, body excerpts, repr); None → generic masking only.
     """
 
     def __init__(
@@ -135,6 +152,7 @@ class RestClient:
         base_url: str = "",
         *,
         pool: SessionPool | None = None,
+        owns_pool: bool | None = None,
         auth: httpx.Auth | None = None,
         auth_identity: str | None = None,
         headers: Mapping[str, str] | None = None,
@@ -150,9 +168,12 @@ class RestClient:
         clock: Clock | None = None,
         rng: random.Random | None = None,
         transport: httpx.BaseTransport | None = None,
+        redactor: TextRedactor | None = None,
+        verify: VerifySetting = True,
+        cert: CertSetting = None,
     ) -> None:
         self._base = base_url.rstrip("/")
-        self._owns_pool = pool is None
+        self._owns_pool = pool is None if owns_pool is None else owns_pool
         self._pool = pool if pool is not None else SessionPool()
         self._auth = auth
         self._identity = auth_identity or _identity_of(auth)
@@ -169,10 +190,13 @@ class RestClient:
         self.max_pages = max_pages
         self._rng = rng if rng is not None else random.Random()
         self._transport = transport
+        self._tls = (verify, cert)
+        self._redactor = redactor
         self._closed = False
 
     def __repr__(self) -> str:
-        return f"RestClient(base_url={self._base!r}, identity={self._identity!r})"
+        text = f"RestClient(base_url={self._base!r}, identity={self._identity!r})"
+        return redact(text, self._redactor)
 
     @property
     def base_url(self) -> str:
@@ -219,13 +243,13 @@ class RestClient:
         headers: Mapping[str, str] | None = None,
     ) -> Any:
         """GET and return the parsed JSON (None for 204/empty)."""
-        return json_body(self.request("GET", url, params=params, headers=headers))
+        return self._json(self.request("GET", url, params=params, headers=headers))
 
     def post(self, url: str, json: Any = None, *, headers: Mapping[str, str] | None = None) -> Any:
-        return json_body(self.request("POST", url, json=json, headers=headers))
+        return self._json(self.request("POST", url, json=json, headers=headers))
 
     def put(self, url: str, json: Any = None, *, headers: Mapping[str, str] | None = None) -> Any:
-        return json_body(self.request("PUT", url, json=json, headers=headers))
+        return self._json(self.request("PUT", url, json=json, headers=headers))
 
     def patch(
         self,
@@ -236,13 +260,13 @@ class RestClient:
         headers: Mapping[str, str] | None = None,
     ) -> Any:
         """PATCH; ``etag`` is sent as ``If-Match`` (optimistic concurrency)."""
-        return json_body(self.request("PATCH", url, json=json, etag=etag, headers=headers))
+        return self._json(self.request("PATCH", url, json=json, etag=etag, headers=headers))
 
     def delete(
         self, url: str, *, etag: str | None = None, headers: Mapping[str, str] | None = None
     ) -> Any:
         """DELETE; ``etag`` is sent as ``If-Match``.  Usually returns None (204)."""
-        return json_body(self.request("DELETE", url, etag=etag, headers=headers))
+        return self._json(self.request("DELETE", url, etag=etag, headers=headers))
 
     def paginate(
         self,
@@ -261,7 +285,7 @@ class RestClient:
         first = self._call("GET", url, params, headers, None)
 
         def fetch(page_url: httpx.URL) -> Any:
-            return json_body(self._execute(self._follow(first, "GET", page_url)))
+            return self._json(self._execute(self._follow(first, "GET", page_url)))
 
         return iterate_items(fetch, first.url, max_pages=max_pages or self.max_pages)
 
@@ -300,10 +324,12 @@ class RestClient:
         """Gate → breaker → send → classify → retry or return, until done."""
         policy = self._retry
         started = self._clock.monotonic()
+        deadline = None if policy.total_deadline is None else started + policy.total_deadline
         while True:
             self._wait_turn(call.origin)
             ticket = self._check_breaker(call.origin)
-            outcome = self._send(call, ticket, self._attempt_timeout(policy, started))
+            timeout = self._attempt_timeout(policy, started)
+            outcome = self._send(call, ticket, timeout, deadline)
             if outcome.ok:
                 assert outcome.response is not None
                 return outcome.response
@@ -331,9 +357,15 @@ class RestClient:
             return self._timeout
         return httpx.Timeout(max(remaining, _MIN_ATTEMPT_TIMEOUT))
 
-    def _send(self, call: _Call, ticket: _Ticket | None, timeout: httpx.Timeout) -> _Outcome:
+    def _send(
+        self,
+        call: _Call,
+        ticket: _Ticket | None,
+        timeout: httpx.Timeout,
+        deadline: float | None,
+    ) -> _Attempt:
         """One attempt; its outcome is reported to the breaker whatever happens."""
-        verdict = "release"
+        verdict = CallOutcome.NEUTRAL
         try:
             with self._slot(call.origin), self._lease(call) as session:
                 request = session.build_request(
@@ -341,56 +373,64 @@ class RestClient:
                     content=call.content, timeout=timeout,
                 )  # fmt: skip
                 auth = self._auth if call.send_auth else None
-                response = session.send(request, auth=auth, follow_redirects=False)
-            verdict = _verdict(response.status_code)
+                response = session.send(request, auth=auth, follow_redirects=False, stream=True)
+                _read_by(response, deadline, self._clock)
+            verdict = CallOutcome.of_status(response.status_code)
             _log_response(call, response)
-            return _Outcome(response)
+            return _Attempt(response)
         except httpx.RequestError as exc:
-            verdict = "failure" if isinstance(exc, httpx.TransportError) else "release"
-            return _Outcome(None, exc)
+            if isinstance(exc, httpx.TransportError):
+                verdict = CallOutcome.FAILURE
+            return _Attempt(None, exc)
         finally:
             if ticket is not None:
                 ticket.report(verdict)
 
     def _next_attempt(
-        self, call: _Call, policy: RetryPolicy, outcome: _Outcome, started: float
+        self, call: _Call, policy: RetryPolicy, outcome: _Attempt, started: float
     ) -> RetryPolicy:
         """The next retry state (after closing the cool-down gate), or raise the error."""
         status, retry_after = self._status_and_retry_after(outcome)
-        failure = transport_failure(outcome.error) if outcome.error is not None else None
-        if outcome.error is not None and failure is None:
-            raise self._give_up(call, outcome, None, retry_after) from outcome.error
+        self._cool_down(call.origin, policy, status, retry_after)
         try:
             policy = policy.increment(
-                call.method, str(call.url), rng=self._rng, status=status, failure=failure,
-                retry_after=retry_after, elapsed=self._clock.monotonic() - started,
+                call.method, str(call.url), rng=self._rng, status=status,
+                failure=outcome.failure, retry_after=retry_after,
+                elapsed=self._clock.monotonic() - started,
             )  # fmt: skip
         except RetryExhausted as stop:
-            raise self._give_up(call, outcome, stop, retry_after) from outcome.error
-        if retry_after is not None and status in _COOLDOWN_STATUSES:
-            self._cooldown.pause(call.origin, retry_after)
+            raise self._give_up(call, outcome, stop) from outcome.error
         _log_retry(call, policy, status, outcome.error)
         return policy
 
-    def _give_up(
-        self,
-        call: _Call,
-        outcome: _Outcome,
-        stop: RetryExhausted | None,
-        retry_after: float | None,
-    ) -> ApiError:
-        attempts = stop.policy.attempt if stop is not None else None
-        note = _note(call, outcome, stop)
+    def _cool_down(
+        self, origin: str, policy: RetryPolicy, status: int | None, retry_after: float | None
+    ) -> None:
+        """A 429/503 with an acceptable Retry-After pauses the host for every thread.
+
+        Whether or not this call retries: a final attempt's 429 still tells the
+        server's wish to the next call.  A Retry-After beyond ``retry_after_max``
+        fails fast instead and parks nobody.
+        """
+        if status not in _COOLDOWN_STATUSES or retry_after is None:
+            return
+        if retry_after <= policy.retry_after_max:
+            self._cooldown.pause(origin, retry_after)
+
+    def _give_up(self, call: _Call, outcome: _Attempt, stop: RetryExhausted) -> ApiError:
+        """The one place giving up happens: the policy's reason becomes the classified error."""
+        attempts, note = stop.policy.attempt, stop.note(call.method)
         if outcome.response is not None:
-            too_long = stop is not None and stop.reason is GiveUpReason.RETRY_AFTER_TOO_LONG
+            too_long = stop.reason is GiveUpReason.RETRY_AFTER_TOO_LONG
             return error_for_response(
                 outcome.response, note=note, attempts=attempts,
-                retry_after=retry_after, rate_limited=too_long,
+                retry_after=stop.retry_after, rate_limited=too_long, redactor=self._redactor,
             )  # fmt: skip
         assert outcome.error is not None
         return error_for_transport(
-            outcome.error, method=call.method, url=call.url, note=note, attempts=attempts
-        )
+            outcome.error, method=call.method, url=call.url, note=note, attempts=attempts,
+            redactor=self._redactor,
+        )  # fmt: skip
 
     def _poll(self, accepted: httpx.Response, call: _Call) -> httpx.Response:
         def send(url: httpx.URL) -> httpx.Response:
@@ -452,15 +492,26 @@ class RestClient:
 
     def _lease(self, call: _Call) -> AbstractContextManager[httpx.Client]:
         identity = self._identity if call.send_auth and self._auth is not None else ANONYMOUS
-        return self._pool.lease((call.origin, identity), self._new_session)
+        return self._pool.lease((call.origin, identity), self.new_session)
 
-    def _new_session(self) -> httpx.Client:
-        return httpx.Client(transport=self._transport, timeout=self._timeout)
+    def new_session(self) -> httpx.Client:
+        """The session factory the pool calls for a new (origin, identity) key.
+
+        The injected transport, or the default one on the pool's shared SSL
+        context.  Headers, timeout and auth are applied per request.
+        """
+        if self._transport is not None:
+            return httpx.Client(transport=self._transport, timeout=self._timeout)
+        context = self._pool.ssl_context(*self._tls)
+        return httpx.Client(verify=context, timeout=self._timeout)
 
     def _slot(self, origin: str) -> AbstractContextManager[None]:
         return nullcontext() if self._concurrency is None else self._concurrency.slot(origin)
 
-    def _status_and_retry_after(self, outcome: _Outcome) -> tuple[int | None, float | None]:
+    def _json(self, response: httpx.Response) -> Any:
+        return json_body(response, self._redactor)
+
+    def _status_and_retry_after(self, outcome: _Attempt) -> tuple[int | None, float | None]:
         if outcome.response is None:
             return None, None
         header = outcome.response.headers.get("retry-after")
@@ -484,11 +535,43 @@ def _origin(url: httpx.URL) -> str:
     return f"{url.scheme}://{url.host}:{port}"
 
 
-def _verdict(status: int) -> str:
-    """4xx (and 429) never count against a host; 5xx does."""
-    if status >= 500:
-        return "failure"
-    return "release" if status == 429 else "success"
+def _read_by(response: httpx.Response, deadline: float | None, clock: Clock) -> None:
+    """Read the body, but end the attempt at ``deadline`` however slowly it trickles in.
+
+    httpx's timeouts bound each read, not the whole exchange: a server sending
+    a byte now and then would hold the call for ever.  The deadline is checked
+    after every chunk, so an attempt ends at most one read past it.
+    """
+    if deadline is not None:
+        response.stream = _DeadlineStream(response, deadline, clock)
+    try:
+        response.read()
+    except BaseException:
+        response.close()
+        raise
+
+
+class _DeadlineStream(httpx.SyncByteStream):
+    """A response's byte stream that raises ``ReadTimeout`` once the deadline has passed."""
+
+    __slots__ = ("_clock", "_deadline", "_inner", "_request")
+
+    def __init__(self, response: httpx.Response, deadline: float, clock: Clock) -> None:
+        stream = response.stream
+        assert isinstance(stream, httpx.SyncByteStream)
+        self._inner, self._request = stream, response.request
+        self._deadline, self._clock = deadline, clock
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._inner:
+            if self._clock.monotonic() > self._deadline:
+                raise httpx.ReadTimeout(
+                    "the response was still arriving at the total deadline", request=self._request
+                )
+            yield chunk
+
+    def close(self) -> None:
+        self._inner.close()
 
 
 def _validate_method(method: str) -> str:
@@ -513,19 +596,20 @@ def _bad_url(url: str, why: str) -> ValidationError:
     )
 
 
-def _note(call: _Call, outcome: _Outcome, stop: RetryExhausted | None) -> str | None:
-    if stop is None:
-        return "not retried: retrying cannot help"
-    if stop.reason is not GiveUpReason.NOT_RETRYABLE:
-        return stop.describe(call.method)
-    status = outcome.response.status_code if outcome.response is not None else None
-    retryable_kind = outcome.error is not None or status in stop.policy.retry_statuses
-    return stop.describe(call.method) if retryable_kind else None
-
-
 def _log_response(call: _Call, response: httpx.Response) -> None:
-    if logger.isEnabledFor(logging.DEBUG):
-        logger.debug("%s %s -> %d", call.method, display_url(call.url), response.status_code)
+    """A line per response, opt-in: set ``txo.http.requests`` to DEBUG to trace every call.
+
+    Inheriting DEBUG is not enough: a migrated script's logging config puts the
+    root logger and a rotating file at DEBUG, and a record per request through
+    that handler (format, redact, write) was the pipeline's largest cost — as
+    v2.1 scripts quieted urllib3's per-request lines, this one is quiet unless
+    asked for.  Retries (WARNING) and errors are reported regardless.
+    """
+    level = request_logger.level
+    if level and level <= logging.DEBUG and request_logger.isEnabledFor(logging.DEBUG):
+        request_logger.debug(
+            "%s %s -> %d", call.method, display_url(call.url), response.status_code
+        )
 
 
 def _log_retry(

@@ -14,6 +14,10 @@ wins; otherwise OAuth2 client credentials from ``global.tenant-id``,
 secret (injected as ``_client_secret``), optionally ``global.oauth-authority``.
 Token requests go through the same resilient stack (retries, cool-down,
 breakers, pool, transport) as API calls.
+
+``script-behavior.retry-strategy.total-deadline-seconds`` (optional, default
+600) bounds one call, retries and waits included: an attempt still running
+at the deadline (e.g. a response trickling in) ends with ApiTimeoutError.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from txo.http.auth import (
     TokenCache,
 )
 from txo.http.breaker import BreakerRegistry
+from txo.http.classify import TextRedactor
 from txo.http.client import RestClient
 from txo.http.pool import SessionPool
 from txo.http.ratelimit import HostCooldown, TokenBucket
@@ -46,9 +51,18 @@ from txo.http.retry import RetryPolicy
 if TYPE_CHECKING:
     from txo.fleet import Coordination
 
-__all__ = ["ApiSettings", "acquire_token", "build_auth", "create_rest_api", "read_settings"]
+__all__ = [
+    "ApiSettings",
+    "acquire_token",
+    "build_auth",
+    "create_rest_api",
+    "default_redactor",
+    "read_settings",
+]
 
 _SB = "script-behavior"
+DEFAULT_TOTAL_DEADLINE = 600.0
+_DEADLINE_KEY = ("retry-strategy", "total-deadline-seconds")
 _AUTH_EXAMPLE = (
     'config/{org}-{env}-config.json:\n  "global": {"tenant-id": "<tenant GUID>", '
     '"client-id": "<app id>",\n             "oauth-scope": '
@@ -71,6 +85,7 @@ class ApiSettings:
     jitter_max: float
     rate_limit: tuple[float, float] | None  # (calls per second, burst) when enabled
     breaker: tuple[int, float] | None  # (failure threshold, reset timeout) when enabled
+    total_deadline: float = DEFAULT_TOTAL_DEADLINE  # seconds one call may take, retries included
 
     def retry_policy(self, *, retry_non_idempotent: bool = False) -> RetryPolicy:
         """v2.1 semantics: ``max-retries`` counts attempts; delays 1, f, f², … jittered."""
@@ -80,6 +95,7 @@ class ApiSettings:
             backoff_base=max(1.0, self.backoff_factor),
             jitter_min=self.jitter_min,
             jitter_max=self.jitter_max,
+            total_deadline=self.total_deadline,
             retry_non_idempotent=retry_non_idempotent,
         )
 
@@ -108,6 +124,7 @@ def read_settings(config: ConfigProxy) -> ApiSettings:
             if _flag(config, "circuit-breaker")
             else None
         ),
+        total_deadline=_total_deadline(config),
     )
 
 
@@ -122,35 +139,40 @@ def create_rest_api(
     transport: httpx.BaseTransport | None = None,
     require_auth: bool = True,
     logger: logging.Logger | None = None,
+    redactor: TextRedactor | None = None,
 ) -> RestClient:
     """A RestClient configured from ``config`` (see the module docstring).
 
     ``pool=None`` gives the client a private pool that :meth:`RestClient.close`
     closes; ``token_cache=None`` a private cache.  Relative URLs resolve
-    against ``global.api-base-url`` when it is set.
+    against ``global.api-base-url`` when it is set.  Error messages, body
+    excerpts and reprs pass through ``redactor``; by default one built on
+    ``secrets`` (when it is a ``txo.log.SecretRegistry``) with the bundled patterns.
     """
-    stack = _Stack.build(read_settings(config), clock, rng, transport)
+    redactor = redactor if redactor is not None else default_redactor(secrets)
+    private_pool = pool is None
+    pool = SessionPool() if pool is None else pool  # first: both clients below share it
+    stack = _Stack.build(read_settings(config), pool, clock, rng, transport, redactor)
     stack, token_cache, fleet = _coordinate(config, stack, token_cache)
-    token_sender = _TokenSender(stack)
     auth = build_auth(
         config,
         secrets=secrets,
         token_cache=token_cache,
         clock=stack.clock,
-        sender=token_sender,
+        sender=_TokenSender(stack.token_client()),
         required=require_auth,
+        redactor=redactor,
     )
     base_url = _text(config, "global", "api-base-url")
     rate_limiter = _rate_limiter(stack.settings, stack.clock)
     client = stack.client(
         base_url=base_url,
-        pool=pool,
+        owns_pool=private_pool,
         auth=auth,
         rate_limiter=fleet.shared_rate_limiter(rate_limiter, base_url) if fleet else rate_limiter,
         concurrency=fleet.concurrency() if fleet else None,
         retry=stack.settings.retry_policy(),
     )
-    token_sender.attach(client.pool)
     (logger or logging.getLogger(__name__)).debug(
         "REST API client ready: base=%r identity=%s retries=%d rate-limit=%s breaker=%s",
         client.base_url,
@@ -170,20 +192,22 @@ def acquire_token(
     clock: Clock | None = None,
     rng: random.Random | None = None,
     transport: httpx.BaseTransport | None = None,
+    redactor: TextRedactor | None = None,
 ) -> str:
     """A bearer token for ``ScriptContext.token``: ``_az_token`` if set, else client credentials.
 
     Pass the same ``token_cache`` to :func:`create_rest_api` to reuse the token.
     """
-    stack = _Stack.build(read_settings(config), clock, rng, transport)
-    stack, token_cache, _ = _coordinate(config, stack, token_cache)
-    sender = _TokenSender(stack)
-    auth = build_auth(
-        config, secrets=secrets, token_cache=token_cache, clock=stack.clock, sender=sender
-    )
-    assert auth is not None  # required=True raises instead
+    redactor = redactor if redactor is not None else default_redactor(secrets)
+    settings = read_settings(config)
     with SessionPool(max_size=4) as pool:
-        sender.attach(pool)
+        stack = _Stack.build(settings, pool, clock, rng, transport, redactor)
+        stack, token_cache, _ = _coordinate(config, stack, token_cache)
+        auth = build_auth(
+            config, secrets=secrets, token_cache=token_cache, clock=stack.clock,
+            sender=_TokenSender(stack.token_client()), redactor=redactor,
+        )  # fmt: skip
+        assert auth is not None  # required=True raises instead
         return auth.get_token().access_token
 
 
@@ -195,6 +219,7 @@ def build_auth(
     clock: Clock | None = None,
     sender: httpx.Client | Callable[[httpx.Request], httpx.Response] | None = None,
     required: bool = True,
+    redactor: TextRedactor | None = None,
 ) -> ClientCredentialsAuth | StaticTokenAuth | None:
     """The token provider the configuration asks for, or None (only when not ``required``)."""
     az_token = _text(config, "_az_token")
@@ -218,6 +243,7 @@ def build_auth(
             authority=_text(config, "global", "oauth-authority") or DEFAULT_AUTHORITY,
             clock=clock,
             secrets=secrets,
+            redactor=redactor,
         )
     legacy_token = _text(config, "_token")  # v2.1's runner-injected token
     if legacy_token:
@@ -232,35 +258,42 @@ def build_auth(
 
 @dataclass(frozen=True, slots=True)
 class _Stack:
-    """What the API client and the token client share (cool-down, breakers, clock…)."""
+    """What the API client and the token client share (pool, cool-down, breakers, clock…)."""
 
     settings: ApiSettings
+    pool: SessionPool
     clock: Clock
     rng: random.Random
     transport: httpx.BaseTransport | None
     cooldown: HostCooldown
     breakers: BreakerRegistry | None
+    redactor: TextRedactor | None
 
     @classmethod
     def build(
         cls,
         settings: ApiSettings,
+        pool: SessionPool,
         clock: Clock | None,
         rng: random.Random | None,
         transport: httpx.BaseTransport | None,
+        redactor: TextRedactor | None,
     ) -> _Stack:
         clock = clock if clock is not None else SystemClock()
         return cls(
             settings,
+            pool,
             clock,
             rng if rng is not None else random.Random(),
             transport,
             HostCooldown(clock),
             _breakers(settings, clock),
+            redactor,
         )
 
     def client(self, **kwargs: Any) -> RestClient:
         return RestClient(
+            pool=self.pool,
             cooldown=self.cooldown,
             breakers=self.breakers,
             timeout=self.settings.timeout,
@@ -269,27 +302,23 @@ class _Stack:
             clock=self.clock,
             rng=self.rng,
             transport=self.transport,
+            redactor=self.redactor,
             **kwargs,
         )
 
+    def token_client(self) -> RestClient:
+        """The client for token requests: token POSTs are safe to repeat, so 5xx and read
+        timeouts are retried too."""
+        return self.client(retry=self.settings.retry_policy(retry_non_idempotent=True))
+
 
 class _TokenSender:
-    """Sends token requests through a RestClient sharing the API client's pool and stack.
+    """Sends token requests through a RestClient sharing the API client's pool and stack."""
 
-    Token POSTs are safe to repeat, so 5xx and read timeouts are retried too.
-    """
-
-    def __init__(self, stack: _Stack) -> None:
-        self._stack = stack
-        self._client: RestClient | None = None
-
-    def attach(self, pool: SessionPool) -> None:
-        retry = self._stack.settings.retry_policy(retry_non_idempotent=True)
-        self._client = self._stack.client(pool=pool, retry=retry)
+    def __init__(self, client: RestClient) -> None:
+        self._client = client
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
-        if self._client is None:
-            raise RuntimeError("token sender used before its RestClient was attached")
         headers = {"Content-Type": request.headers["Content-Type"]}
         return self._client.request(
             request.method, request.url, content=request.content, headers=headers, poll=False
@@ -297,6 +326,19 @@ class _TokenSender:
 
 
 # --- helpers -------------------------------------------------------------------------
+
+
+def default_redactor(secrets: SecretSink | None) -> TextRedactor | None:
+    """The run's redactor for what the HTTP layer renders: bundled patterns + ``secrets``.
+
+    Only a ``txo.log.SecretRegistry`` can be read back; any other sink leaves the
+    HTTP layer's generic masking alone (None).
+    """
+    from txo.log import Redactor, SecretRegistry, load_redaction_patterns
+
+    if not isinstance(secrets, SecretRegistry):
+        return None
+    return Redactor(load_redaction_patterns(), secrets)
 
 
 def _number_reader(config: ConfigProxy) -> Callable[[str, str], float]:
@@ -312,6 +354,20 @@ def _number_reader(config: ConfigProxy) -> Callable[[str, str], float]:
         return float(value)
 
     return read
+
+
+def _total_deadline(config: ConfigProxy) -> float:
+    """``retry-strategy.total-deadline-seconds``: optional, a positive number of seconds."""
+    value = config.optional(_SB, *_DEADLINE_KEY, default=DEFAULT_TOTAL_DEADLINE)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        path = ".".join((_SB, *_DEADLINE_KEY))
+        raise ConfigError(
+            f"{path} in {config.source} must be a positive number of seconds, not {value!r}.",
+            f"Set {path} to how long one call may take, retries and waits included "
+            f"(default {DEFAULT_TOTAL_DEADLINE:g}).",
+            f'"{_SB}": {{"retry-strategy": {{"total-deadline-seconds": 120}}}}',
+        )
+    return float(value)
 
 
 def _flag(config: ConfigProxy, section: str) -> bool:

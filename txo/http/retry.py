@@ -57,6 +57,8 @@ class TransportFailure(enum.Enum):
     """Read or write timeout: the server may have acted."""
     BROKEN = "broken"
     """The connection broke mid-exchange: the server may have acted."""
+    UNRECOVERABLE = "unrecoverable"
+    """The request cannot be made as built (protocol, scheme, decoding): retrying cannot help."""
 
 
 class GiveUpReason(enum.Enum):
@@ -83,8 +85,11 @@ class RetryEvent:
 class RetryExhausted(Exception):
     """Signal from :meth:`RetryPolicy.increment`: do not retry; raise the classified error.
 
-    ``policy`` is the state when giving up (its ``attempt`` is the number of
-    attempts made); ``retry_after``/``delay`` are the wait that was refused.
+    Like urllib3's ``MaxRetryError(reason)``, it carries everything the one
+    give-up point needs: ``policy`` is the state when giving up (its
+    ``attempt`` is the number of attempts made); ``status``/``failure`` the
+    outcome that was refused; ``retry_after`` the server's wish on that outcome
+    and ``delay`` the wait that was refused.
     """
 
     def __init__(
@@ -94,12 +99,25 @@ class RetryExhausted(Exception):
         *,
         delay: float | None = None,
         retry_after: float | None = None,
+        status: int | None = None,
+        failure: TransportFailure | None = None,
     ) -> None:
         super().__init__(reason.value)
         self.reason = reason
         self.policy = policy
         self.delay = delay
         self.retry_after = retry_after
+        self.status = status
+        self.failure = failure
+
+    def note(self, method: str) -> str | None:
+        """The error message's note, or None where nobody expects a retry (e.g. a 404)."""
+        if self.failure is TransportFailure.UNRECOVERABLE:
+            return "not retried: retrying cannot help"
+        if self.reason is not GiveUpReason.NOT_RETRYABLE:
+            return self.describe(method)
+        retryable_kind = self.failure is not None or self.status in self.policy.retry_statuses
+        return self.describe(method) if retryable_kind else None
 
     def describe(self, method: str) -> str:
         """A short sentence for the error message: why there was no (further) retry."""
@@ -158,6 +176,8 @@ class RetryPolicy:
         self, method: str, *, status: int | None = None, failure: TransportFailure | None = None
     ) -> bool:
         """Whether this outcome may be retried at all (ignoring attempts and time)."""
+        if failure is TransportFailure.UNRECOVERABLE:
+            return False
         if failure is TransportFailure.CONNECT or (status == 429 and 429 in self.retry_statuses):
             return True
         safe = method.upper() in IDEMPOTENT_METHODS or self.retry_non_idempotent
@@ -183,15 +203,21 @@ class RetryPolicy:
         the delay would end beyond ``total_deadline`` (``elapsed`` is the time
         since the first attempt started).
         """
+
+        def give_up(reason: GiveUpReason, delay: float | None = None) -> RetryExhausted:
+            return RetryExhausted(
+                reason, self, delay=delay, retry_after=retry_after, status=status, failure=failure
+            )
+
         if not self.is_retryable(method, status=status, failure=failure):
-            raise RetryExhausted(GiveUpReason.NOT_RETRYABLE, self)
+            raise give_up(GiveUpReason.NOT_RETRYABLE)
         if retry_after is not None and retry_after > self.retry_after_max:
-            raise RetryExhausted(GiveUpReason.RETRY_AFTER_TOO_LONG, self, retry_after=retry_after)
+            raise give_up(GiveUpReason.RETRY_AFTER_TOO_LONG)
         if self.attempt >= self.max_attempts:
-            raise RetryExhausted(GiveUpReason.ATTEMPTS, self, retry_after=retry_after)
+            raise give_up(GiveUpReason.ATTEMPTS)
         delay = retry_after if retry_after is not None else self.delay_for(self.attempt, rng)
         if self.total_deadline is not None and elapsed + delay > self.total_deadline:
-            raise RetryExhausted(GiveUpReason.DEADLINE, self, delay=delay, retry_after=retry_after)
+            raise give_up(GiveUpReason.DEADLINE, delay)
         event = RetryEvent(method.upper(), url, status, failure, delay, retry_after)
         return replace(self, attempt=self.attempt + 1, history=(*self.history, event))
 
