@@ -1,0 +1,121 @@
+"""``python -m txo.migrate.verify.replay SPEC.json``: one recorded run under txo.compat, offline.
+
+Started by :func:`txo.migrate.verify.runner.run_case` in a copy of the project.  The script
+runs through :func:`txo.compat.__main__.main` exactly as ``python -m txo.compat SCRIPT ARGS``
+would run it (``import utils`` answered by the compat layer), while vcrpy answers every HTTP
+request from the run's cassette and lets none reach the network (record mode ``none``: an
+unrecorded request raises in the script).  Each request the script sends is written,
+scrubbed with the same placeholders as the recording, to the request log for
+:mod:`txo.migrate.verify.http` to compare.
+
+Requests are matched on method, scheme, host, port, path and the query without paging
+parameters; each recorded response is played once, in recorded order.  An index keyed the
+same way keeps a 10,000-exchange cassette at constant cost per request.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+from collections import defaultdict, deque
+from pathlib import Path
+from typing import IO, Any
+
+from txo.migrate.record.scrub import Scrubber, project_secrets
+from txo.migrate.verify.http import matching_query
+
+__all__ = ["main", "request_key"]
+
+
+def request_key(request: Any) -> tuple[str, str, str, int, str, str]:
+    """What replay matches on: method, scheme, host, port, path, query without paging."""
+    return (
+        request.method.upper(),
+        request.scheme,
+        request.host,
+        request.port,
+        request.path,
+        matching_query(request.uri),
+    )
+
+
+def _matcher(r1: Any, r2: Any) -> None:
+    if request_key(r1) != request_key(r2):
+        raise AssertionError("different request")
+
+
+def _cassette_class(log: IO[str], scrubber: Scrubber) -> Any:
+    from vcr.cassette import Cassette  # type: ignore[import-untyped]
+
+    lock = threading.RLock()  # scripts send from several threads; vcrpy's state is shared
+
+    class IndexedLoggingCassette(Cassette):  # type: ignore[misc]
+        """Logs each request once; finds the next unplayed response through an index.
+
+        Matching and playing hold one lock, so two threads never take the same response.
+        """
+
+        def _index(self) -> dict[Any, deque[int]]:
+            with lock:
+                return self._build_index()
+
+        def _build_index(self) -> dict[Any, deque[int]]:
+            index = self.__dict__.get("_txo_index")
+            if index is None or self.__dict__.get("_txo_indexed") != len(self.data):
+                index = defaultdict(deque)
+                for i, (stored, _response) in enumerate(self.data):
+                    index[request_key(stored)].append(i)
+                self.__dict__["_txo_index"], self.__dict__["_txo_indexed"] = index, len(self.data)
+            return index
+
+        def _responses(self, request: Any) -> Any:
+            request = self._before_record_request(request)
+            indices = self._index().get(request_key(request), deque())
+            while indices and self.play_counts[indices[0]]:
+                indices.popleft()  # played in order: drop from the front, O(1) amortised
+            for i in indices:
+                yield i, self.data[i][1]
+
+        def can_play_response_for(self, request: Any) -> bool:
+            clean = scrubber.request(request)
+            body = clean.body
+            text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body or ""
+            item = {"method": clean.method, "uri": clean.uri, "body": text}
+            with lock:
+                log.write(json.dumps({**item, "thread": threading.get_ident()}) + "\n")
+                return bool(super().can_play_response_for(request))
+
+        def play_response(self, request: Any) -> Any:
+            with lock:
+                return super().play_response(request)
+
+    return IndexedLoggingCassette
+
+
+def main(spec_file: str) -> int:
+    """Replay the run the spec describes; return the script's exit code."""
+    from vcr.record_mode import RecordMode  # type: ignore[import-untyped]
+
+    from txo.compat.__main__ import main as run_under_compat
+
+    spec = json.loads(Path(spec_file).read_text(encoding="utf-8"))
+    scrubber = Scrubber(project_secrets(Path.cwd()))
+    with open(spec["requests"], "w", encoding="utf-8") as log:
+        cassette = _cassette_class(log, scrubber).use(
+            path=spec["cassette"],
+            record_mode=RecordMode.NONE,
+            match_on=(_matcher,),
+            before_record_request=scrubber.request,
+        )
+        with cassette:
+            return run_under_compat([spec["script"], *spec["args"]])
+
+
+def cli() -> None:  # txo: entry-point
+    """Exit with the replayed script's exit code."""
+    raise SystemExit(main(sys.argv[1]))
+
+
+if __name__ == "__main__":
+    cli()
