@@ -117,13 +117,14 @@ def _serialise_requests() -> None:
         from requests.adapters import HTTPAdapter
     except ImportError:
         return
-    lock, send = threading.Lock(), HTTPAdapter.send
+    adapter_class: Any = HTTPAdapter
+    lock, send = threading.Lock(), adapter_class.send
 
     def locked_send(adapter: Any, *args: Any, **kwargs: Any) -> Any:
         with lock:
             return send(adapter, *args, **kwargs)
 
-    HTTPAdapter.send = locked_send
+    adapter_class.send = locked_send
 
 
 def _run_script(script: str, args: list[str], root: Path) -> int:

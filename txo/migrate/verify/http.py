@@ -142,7 +142,7 @@ class HttpComparison:
 
 
 def _short(value: Any) -> str:
-    text = json.dumps(value, sort_keys=True) if not isinstance(value, str) else value
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False)
     return text if len(text) <= _WIDTH else text[: _WIDTH - 1] + "…"
 
 
@@ -153,11 +153,10 @@ def _body_diff(want: SentRequest, got: SentRequest) -> list[str]:
     lines = [f"{got.label}: different body"]
     if isinstance(old, dict) and isinstance(new, dict):
         for k in sorted(set(old) | set(new)):
-            if old.get(k, "<absent>") != new.get(k, "<absent>"):
-                lines.append(
-                    f"    {k}: expected {_short(old.get(k, '<absent>'))}, "
-                    f"sent {_short(new.get(k, '<absent>'))}"
-                )
+            if (k in old, old.get(k)) != (k in new, new.get(k)):
+                want_k = _short(old[k]) if k in old else "(absent)"
+                got_k = _short(new[k]) if k in new else "(absent)"
+                lines.append(f"    {k}: expected {want_k}, sent {got_k}")
         return lines
     return [*lines, f"    expected {_short(old)}", f"    sent     {_short(new)}"]
 

@@ -11,7 +11,7 @@ logger = setup_logger()
 
 def main():
     config = parse_args_and_load_config("Region report")
-    rows = list(csv.DictReader(Path("data/regions.csv").open()))
+    rows = list(csv.DictReader(Path("data/regions.csv").read_text().splitlines()))
     empty = [r["region"] for r in rows if r["customers"] == "0"]
     for region in empty:
         logger.warning(f"Region {region} has no customers")

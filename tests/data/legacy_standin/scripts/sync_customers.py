@@ -27,7 +27,11 @@ def main():
     without_phone = [c["number"] for c in customers if not c["phoneNumber"]]
     logger.warning(f"{len(without_phone)} customers had no phone number")
     Path("output").mkdir(exist_ok=True)
-    report = {"company": company["name"], "patched": patched["number"], "created": created["number"]}
+    report = {
+        "company": company["name"],
+        "patched": patched["number"],
+        "created": created["number"],
+    }
     Path(REPORT).write_text(json.dumps(report, indent=2) + "\n")
     api.close()
 
