@@ -215,3 +215,26 @@ def test_init_writes_a_starter_manifest(tmp_path: Path) -> None:
         data["runs"][0].items()
     )
     assert main(["record", str(project), "--init"]) == 2  # never overwrites
+
+
+def test_recording_matches_the_published_schema(recording: Recording) -> None:
+    import jsonschema
+
+    from txo.migrate.verify.schema import expectations_schema
+
+    data = json.loads((recording.out / "expectations.json").read_text())
+    jsonschema.Draft202012Validator(expectations_schema()).validate(data)
+
+
+def test_after_fix_copy_sends_the_same_requests(recording: Recording, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(recording.project, project, ignore=shutil.ignore_patterns(".txo-verify"))
+    report = verify_corpus(
+        recording.out, scripts=("sync_customers",), project=project, after_fix=True, timeout=60
+    )
+    assert report.migrations is not None
+    (migrated,) = report.migrations
+    assert migrated.fix.total > 0
+    assert migrated.equivalent, render_text(report)
+    assert migrated.different_requests == ()
+    assert len(migrated.after.http_sent) == 4

@@ -126,6 +126,7 @@ def migration_details(migrations: tuple[MigrationResult, ...]) -> list[str]:
             lines += [f"{where}   {t}" for t in _tail(m.after.stderr)]
         for name in m.different_outputs:
             lines.append(f"{where} output differs: {name}: {_output_note(m, name)}")
+        lines += [f"{where} HTTP: {d}" for d in m.different_requests]
         lines += [f"{where} still warns for moved name {n}" for n in sorted(m.left_moved)]
     return lines
 
@@ -234,6 +235,7 @@ def _migration_dict(m: MigrationResult) -> dict[str, Any]:
         "fixes": {"safe": m.fix.safe, "unsafe": m.fix.unsafe, "error": m.fix.error},
         "exit_code": {"before": m.before.exit_code, "after": m.after.exit_code},
         "different_outputs": list(m.different_outputs),
+        "different_requests": list(m.different_requests),
         "warnings": {
             "before": sorted(m.before.warnings),
             "after": sorted(m.after.warnings),
