@@ -152,7 +152,9 @@ def _record_one(ctx: _Context, spec: RunSpec, work: Path) -> RecordedRun:
     cassette.unlink(missing_ok=True)
     command = [ctx.legacy_python, str(_BOOT), str(_spec_file(ctx, spec, work, cassette))]
     started = time.monotonic()
-    code, _out, err = spawn(command, copy, _environment(spec), spec.timeout or ctx.timeout)
+    code, _out, err = spawn(
+        command, copy, _environment(spec), spec.timeout or ctx.timeout, "txo-migrate record"
+    )
     duration = time.monotonic() - started
     scrubber = Scrubber(dict(ctx.secrets))
     sidecar_file = work / "sidecar.json"

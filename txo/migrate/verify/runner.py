@@ -39,6 +39,7 @@ __all__ = [
     "UNREACHABLE_URL",
     "WARNING_LINE",
     "ScriptRun",
+    "command_for",
     "prepare_project",
     "run_case",
     "spawn",
@@ -135,7 +136,11 @@ def _fake_api(corpus: Corpus, case: Case, timeout: float) -> Iterator[tuple[str,
 
 
 def spawn(
-    command: list[str], cwd: Path, env: Mapping[str, str], timeout: float
+    command: list[str],
+    cwd: Path,
+    env: Mapping[str, str],
+    timeout: float,
+    label: str = "txo-migrate verify",
 ) -> tuple[int | None, str, str]:
     """Run in a new process group; on timeout kill the whole group.  (code or None, out, err)."""
     with subprocess.Popen(
@@ -157,7 +162,7 @@ def spawn(
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
             out, err = process.communicate()
-            return None, out, err + f"\n[txo-migrate verify: killed after {timeout:g} s]\n"
+            return None, out, err + f"\n[{label}: killed after {timeout:g} s]\n"
 
 
 def _logs(root: Path) -> str:
@@ -166,7 +171,7 @@ def _logs(root: Path) -> str:
     )
 
 
-def _command(case: Case, workdir: Path) -> list[str]:
+def command_for(case: Case, workdir: Path) -> list[str]:
     """``python -m txo.compat SCRIPT ARGS``, or the same through the replay bootstrap."""
     if case.cassette is None:
         return [sys.executable, "-m", "txo.compat", case.script, *case.args]
@@ -196,7 +201,7 @@ def run_case(
         before = snapshot(root) if case.cassette is not None else {}
         env = _environment(corpus, case, base_url, env_extra or {})
         started = time.monotonic()
-        code, out, err = spawn(_command(case, workdir), root, env, case.timeout or timeout)
+        code, out, err = spawn(command_for(case, workdir), root, env, case.timeout or timeout)
         duration = time.monotonic() - started
     recorded = case.cassette is not None
     sent, threads = read_request_log(workdir / "requests.jsonl")
