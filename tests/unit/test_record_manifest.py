@@ -71,3 +71,10 @@ def test_starter_lists_scripts_not_the_library(project: Path) -> None:
     data = starter_manifest(project)
     assert [r["script"] for r in data["runs"]] == ["scripts/sync.py"]
     assert data["runs"][0]["args"] == ["acme-eu", "prod"]
+
+
+def test_unknown_legacy_python_is_a_usage_error(project: Path) -> None:
+    from txo.migrate.cli import main
+
+    argv = ["record", str(project), "--run", "scripts/sync.py a b", "--legacy-python", "nopython9"]
+    assert main(argv) == 2

@@ -29,10 +29,10 @@ from typing import Any
 __all__ = ["main"]
 
 
-def _load_scrub() -> ModuleType:
-    """``scrub.py`` beside this file, under a private name (the script may have its own)."""
-    where = Path(__file__).with_name("scrub.py")
-    spec = importlib.util.spec_from_file_location("_txo_record_scrub", where)
+def _load(name: str) -> ModuleType:
+    """``NAME.py`` beside this file, under a private name (the script may have its own)."""
+    where = Path(__file__).with_name(f"{name}.py")
+    spec = importlib.util.spec_from_file_location(f"_txo_record_{name}", where)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
@@ -69,11 +69,11 @@ class _LogCapture:
         logging.Logger.handle = handle  # type: ignore[method-assign,assignment]
 
 
-def _persister(header: str) -> Any:
+def _persister() -> Any:
     from vcr.serialize import serialize  # type: ignore[import-untyped]
 
-    class CommentedPersister:
-        """vcrpy's file persister, plus the safe-to-commit header comment; atomic write."""
+    class AtomicPersister:
+        """vcrpy's file persister, writing through a temporary file and a rename."""
 
         @staticmethod
         def load_cassette(path: str, serializer: Any) -> Any:
@@ -86,10 +86,10 @@ def _persister(header: str) -> Any:
             target = Path(path)
             target.parent.mkdir(parents=True, exist_ok=True)
             temp = target.with_name(target.name + ".tmp")
-            temp.write_text("# " + header + "\n" + serialize(cassette_dict, serializer), "utf-8")
+            temp.write_text(serialize(cassette_dict, serializer), "utf-8")
             os.replace(temp, target)
 
-    return CommentedPersister
+    return AtomicPersister
 
 
 def _cassette_class(vcr: Any, threads: set[int]) -> Any:
@@ -156,8 +156,8 @@ def _run_script(script: str, args: list[str], root: Path) -> int:
 def main(spec_file: str) -> int:
     """Record the run the spec describes; return the script's exit code."""
     spec = json.loads(Path(spec_file).read_text(encoding="utf-8"))
-    scrub = _load_scrub()
-    scrubber = scrub.Scrubber(spec["secrets"])
+    scrubber = _load("scrub").Scrubber(spec["secrets"])
+    serializer = _load("cassette_io").CommentedJson
     vcr = _import_vcr(spec["fallback_paths"])
     from vcr.filters import decode_response  # type: ignore[import-untyped]
     from vcr.record_mode import RecordMode  # type: ignore[import-untyped]
@@ -169,7 +169,8 @@ def main(spec_file: str) -> int:
     cassette = _cassette_class(vcr, threads).use(
         path=spec["cassette"],
         record_mode=RecordMode.ALL,
-        persister=_persister(scrub.HEADER_COMMENT),
+        persister=_persister(),
+        serializer=serializer,
         before_record_request=scrubber.request,
         before_record_response=lambda r: scrubber.response(decode_response(r)),
     )

@@ -81,18 +81,34 @@ def _line(run: object) -> str:
     return text
 
 
+def _legacy_python(name: str) -> str:
+    import shutil
+
+    from txo.errors import HelpfulError
+
+    found = shutil.which(name)
+    if found is None:
+        raise HelpfulError(
+            f"--legacy-python {name}: no such interpreter",
+            "Give the Python your legacy scripts ran with (a path or a name on PATH).",
+            "txo-migrate record . --legacy-python ~/old-project/.venv/bin/python",
+        )
+    return found
+
+
 def _record(args: argparse.Namespace, out: TextIO) -> int:
     from txo.migrate.record.manifest import load_manifest, parse_run
     from txo.migrate.record.recorder import record_project
 
     project: Path = args.project
+    legacy_python = _legacy_python(args.legacy_python)
     runs = tuple(parse_run(r, project) for r in args.run) if args.run else load_manifest(project)
     target: Path = args.out or project / DEFAULT_OUT
     recorded = record_project(
         project,
         runs,
         target,
-        legacy_python=args.legacy_python,
+        legacy_python=legacy_python,
         timeout=args.timeout,
         progress=lambda r: print(_line(r), end="", file=out),
     )

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from txo.migrate.record.cassette_io import HEADER_COMMENT, CommentedJson
 from txo.migrate.record.manifest import RunSpec
-from txo.migrate.record.scrub import HEADER_COMMENT, Scrubber, project_secrets
+from txo.migrate.record.scrub import Scrubber, project_secrets
 from txo.migrate.verify import DEFAULT_TIMEOUT
 from txo.migrate.verify.corpus import EXPECTATIONS_FILE
 from txo.migrate.verify.outputs import changed_files, decode, snapshot, strip_timestamps
@@ -100,18 +101,11 @@ def _log_lines(messages: Sequence[str], copy: Path) -> tuple[list[str], int]:
 
 def _ensure_cassette(path: Path) -> int:
     """Write an empty cassette when the run made no HTTP call; return the exchange count."""
-    from vcr.serialize import serialize  # type: ignore[import-untyped]
-    from vcr.serializers import yamlserializer  # type: ignore[import-untyped]
-
     if not path.is_file():
-        data = serialize({"requests": [], "responses": []}, yamlserializer)
-        path.write_text("# " + HEADER_COMMENT + "\n" + data, encoding="utf-8")
+        empty = CommentedJson.serialize({"version": 1, "interactions": []})
+        path.write_text(empty, encoding="utf-8")
         return 0
-    return _count_interactions(path)
-
-
-def _count_interactions(path: Path) -> int:
-    return sum(1 for line in path.open(encoding="utf-8") if line.startswith("- request:"))
+    return len(CommentedJson.deserialize(path.read_text(encoding="utf-8"))["interactions"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +142,7 @@ def _record_one(ctx: _Context, spec: RunSpec, work: Path) -> RecordedRun:
     copy = work / "project"
     shutil.copytree(ctx.project, copy, ignore=shutil.ignore_patterns(*COPY_IGNORED, ".txo-verify"))
     before = snapshot(copy)
-    cassette = ctx.out / CASSETTES / f"{spec.id}.yaml"
+    cassette = ctx.out / CASSETTES / f"{spec.id}.yaml"  # JSON is YAML: see cassette_io
     cassette.unlink(missing_ok=True)
     command = [ctx.legacy_python, str(_BOOT), str(_spec_file(ctx, spec, work, cassette))]
     started = time.monotonic()

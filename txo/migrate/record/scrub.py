@@ -28,18 +28,11 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
-    "HEADER_COMMENT",
     "SECRET_KEY",
     "Scrubber",
     "project_secrets",
 ]
 
-#: Written at the top of every cassette (and as ``_about`` in expectations.json).
-HEADER_COMMENT = (
-    "Recorded by `txo-migrate record`. Safe to commit: Authorization and cookie headers were "
-    "dropped, token responses and every secrets-file value were replaced by <redacted:...> "
-    "placeholders before this file was written."
-)
 #: Header names that carry credentials: dropped from requests and responses.
 DROPPED_HEADER = re.compile(
     r"^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|"

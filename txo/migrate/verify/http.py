@@ -110,14 +110,13 @@ def _text(body: Any) -> str:
 
 def read_cassette(path: Path) -> list[SentRequest]:
     """The requests recorded in a vcrpy cassette, in recorded order."""
-    from vcr.persisters.filesystem import CassetteNotFoundError, FilesystemPersister  # type: ignore[import-untyped]
-    from vcr.serializers import yamlserializer  # type: ignore[import-untyped]
+    from txo.migrate.record.cassette_io import CommentedJson
 
-    try:
-        requests, _responses, *_ = FilesystemPersister.load_cassette(str(path), yamlserializer)
-    except CassetteNotFoundError:
+    if not path.is_file():
         return []
-    return [SentRequest(r.method, r.uri, _text(r.body)) for r in requests]
+    data = CommentedJson.deserialize(path.read_text(encoding="utf-8"))
+    requests = [item["request"] for item in data["interactions"]]
+    return [SentRequest(r["method"], r["uri"], _text(r["body"])) for r in requests]
 
 
 def read_request_log(path: Path) -> tuple[tuple[SentRequest, ...], int]:

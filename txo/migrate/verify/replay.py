@@ -10,7 +10,8 @@ scrubbed with the same placeholders as the recording, to the request log for
 
 Requests are matched on method, scheme, host, port, path and the query without paging
 parameters; each recorded response is played once, in recorded order.  An index keyed the
-same way keeps a 10,000-exchange cassette at constant cost per request.
+same way keeps a 10,000-exchange cassette at constant cost per request; each request is
+scrubbed once (its URI and body text), never deep-copied.
 """
 
 from __future__ import annotations
@@ -18,30 +19,35 @@ from __future__ import annotations
 import json
 import sys
 import threading
+import urllib.parse
 from collections import defaultdict, deque
 from pathlib import Path
 from typing import IO, Any
 
+from txo.migrate.record.cassette_io import CommentedJson
 from txo.migrate.record.scrub import Scrubber, project_secrets
 from txo.migrate.verify.http import matching_query
 
 __all__ = ["main", "request_key"]
 
 
-def request_key(request: Any) -> tuple[str, str, str, int, str, str]:
+def request_key(method: str, uri: str) -> tuple[str, str, str, int | None, str, str]:
     """What replay matches on: method, scheme, host, port, path, query without paging."""
+    parts = urllib.parse.urlsplit(uri)
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
     return (
-        request.method.upper(),
-        request.scheme,
-        request.host,
-        request.port,
-        request.path,
-        matching_query(request.uri),
+        method.upper(),
+        parts.scheme,
+        parts.hostname or "",
+        port,
+        parts.path,
+        matching_query(uri),
     )
 
 
 def _matcher(r1: Any, r2: Any) -> None:
-    if request_key(r1) != request_key(r2):
+    """For vcrpy's own error messages only: matching goes through the index below."""
+    if request_key(r1.method, r1.uri) != request_key(r2.method, r2.uri):
         raise AssertionError("different request")
 
 
@@ -53,37 +59,40 @@ def _cassette_class(log: IO[str], scrubber: Scrubber) -> Any:
     class IndexedLoggingCassette(Cassette):  # type: ignore[misc]
         """Logs each request once; finds the next unplayed response through an index.
 
-        Matching and playing hold one lock, so two threads never take the same response.
+        The recorded URIs carry placeholders, so an incoming URI is scrubbed before its key is
+        taken.  Matching and playing hold one lock: two threads never take the same response.
         """
 
         def _index(self) -> dict[Any, deque[int]]:
             with lock:
-                return self._build_index()
-
-        def _build_index(self) -> dict[Any, deque[int]]:
-            index = self.__dict__.get("_txo_index")
-            if index is None or self.__dict__.get("_txo_indexed") != len(self.data):
-                index = defaultdict(deque)
-                for i, (stored, _response) in enumerate(self.data):
-                    index[request_key(stored)].append(i)
-                self.__dict__["_txo_index"], self.__dict__["_txo_indexed"] = index, len(self.data)
-            return index
+                index = self.__dict__.get("_txo_index")
+                if index is None or self.__dict__.get("_txo_indexed") != len(self.data):
+                    index = defaultdict(deque)
+                    for i, (stored, _response) in enumerate(self.data):
+                        index[request_key(stored.method, stored.uri)].append(i)
+                    self.__dict__["_txo_index"] = index
+                    self.__dict__["_txo_indexed"] = len(self.data)
+                return index
 
         def _responses(self, request: Any) -> Any:
-            request = self._before_record_request(request)
-            indices = self._index().get(request_key(request), deque())
+            key = request_key(request.method, scrubber.text(request.uri))
+            indices = self._index().get(key, deque())
             while indices and self.play_counts[indices[0]]:
                 indices.popleft()  # played in order: drop from the front, O(1) amortised
             for i in indices:
                 yield i, self.data[i][1]
 
         def can_play_response_for(self, request: Any) -> bool:
-            clean = scrubber.request(request)
-            body = clean.body
+            body = request.body_bytes if hasattr(request, "body_bytes") else request.body
             text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body or ""
-            item = {"method": clean.method, "uri": clean.uri, "body": text}
+            item = {
+                "method": request.method,
+                "uri": scrubber.text(request.uri),
+                "body": scrubber.text(text),
+                "thread": threading.get_ident(),
+            }
             with lock:
-                log.write(json.dumps({**item, "thread": threading.get_ident()}) + "\n")
+                log.write(json.dumps(item) + "\n")
                 return bool(super().can_play_response_for(request))
 
         def play_response(self, request: Any) -> Any:
@@ -106,7 +115,7 @@ def main(spec_file: str) -> int:
             path=spec["cassette"],
             record_mode=RecordMode.NONE,
             match_on=(_matcher,),
-            before_record_request=scrubber.request,
+            serializer=CommentedJson,
         )
         with cassette:
             return run_under_compat([spec["script"], *spec["args"]])
