@@ -8,7 +8,9 @@ through ``httpx``.  Only the serialisation differs from vcrpy's default YAML:
   several times its memory; JSON is also valid YAML, so YAML tools still read it;
 * a ``#`` header comment saying the file is safe to commit (YAML allows comments; the
   loader skips them);
-* binary bodies as ``{"__bytes__": BASE64}`` (vcrpy's JSON serializer refuses them).
+* binary bodies as ``{"__bytes__": BASE64}`` (vcrpy's JSON serializer refuses them);
+* one interaction per line: :func:`interaction_lines` reads the file lazily, so a replay keeps
+  an index of offsets, not 10,000 responses, in memory.
 
 :meth:`CommentedJson.deserialize` also reads vcrpy's ordinary YAML cassettes.
 
@@ -20,9 +22,10 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["HEADER_COMMENT", "CommentedJson"]
+__all__ = ["HEADER_COMMENT", "INTERACTION_START", "CommentedJson", "interaction_lines", "load_line"]
 
 #: The first line of every cassette (and ``_about`` in expectations.json).
 HEADER_COMMENT = (
@@ -31,6 +34,8 @@ HEADER_COMMENT = (
     "placeholders before this file was written."
 )
 _BYTES = "__bytes__"
+#: How every interaction line of a txo cassette starts.
+INTERACTION_START = '{"request": '
 
 
 def _encode(value: Any) -> Any:
@@ -50,8 +55,15 @@ class CommentedJson:
 
     @staticmethod
     def serialize(cassette: dict[str, Any]) -> str:
-        body = json.dumps(cassette, indent=1, ensure_ascii=False, default=_encode)
-        return f"# {HEADER_COMMENT}\n{body}\n"
+        """One interaction per line, so a replay can index the file without loading it."""
+        head = {k: v for k, v in cassette.items() if k != "interactions"}
+        opening = json.dumps(head, ensure_ascii=False, default=_encode)[:-1]
+        lines = [
+            json.dumps(i, ensure_ascii=False, default=_encode) for i in cassette["interactions"]
+        ]
+        sep = ", " if head else ""
+        body = ",\n".join(lines)
+        return f'# {HEADER_COMMENT}\n{opening}{sep}"interactions": [\n{body}\n]}}\n'
 
     @staticmethod
     def deserialize(text: str) -> dict[str, Any]:
@@ -67,3 +79,22 @@ class CommentedJson:
 
         loaded: dict[str, Any] = yamlserializer.deserialize(text)  # a vcrpy YAML cassette
         return loaded
+
+
+def interaction_lines(path: str) -> Iterator[tuple[int, str]]:
+    """(byte offset, line) of each interaction of a txo cassette, without loading the file.
+
+    Yields nothing for files in another layout (vcrpy's YAML): load those whole.
+    """
+    with open(path, "rb") as file:
+        offset = 0
+        for raw in file:
+            if raw.startswith(INTERACTION_START.encode()):
+                yield offset, raw.decode("utf-8").rstrip().rstrip(",")
+            offset += len(raw)
+
+
+def load_line(line: str) -> dict[str, Any]:
+    """One interaction line: ``{"request": …, "response": …}``."""
+    data: dict[str, Any] = json.loads(line, object_hook=_decode)
+    return data

@@ -110,12 +110,14 @@ def _text(body: Any) -> str:
 
 def read_cassette(path: Path) -> list[SentRequest]:
     """The requests recorded in a vcrpy cassette, in recorded order."""
-    from txo.migrate.record.cassette_io import CommentedJson
+    from txo.migrate.record.cassette_io import CommentedJson, interaction_lines, load_line
 
     if not path.is_file():
         return []
-    data = CommentedJson.deserialize(path.read_text(encoding="utf-8"))
-    requests = [item["request"] for item in data["interactions"]]
+    requests = [load_line(line)["request"] for _offset, line in interaction_lines(str(path))]
+    if not requests:  # another layout (vcrpy's YAML) or no interactions: load it whole
+        data = CommentedJson.deserialize(path.read_text(encoding="utf-8"))
+        requests = [item["request"] for item in data["interactions"]]
     return [SentRequest(r["method"], r["uri"], _text(r["body"])) for r in requests]
 
 

@@ -11,7 +11,8 @@ scrubbed with the same placeholders as the recording, to the request log for
 Requests are matched on method, scheme, host, port, path and the query without paging
 parameters; each recorded response is played once, in recorded order.  An index keyed the
 same way keeps a 10,000-exchange cassette at constant cost per request; each request is
-scrubbed once (its URI and body text), never deep-copied.
+scrubbed once (its URI and body text), never deep-copied.  Responses stay on disk until
+played (the cassette holds one interaction per line): memory holds the index, not the bodies.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from collections import defaultdict, deque
 from pathlib import Path
 from typing import IO, Any
 
-from txo.migrate.record.cassette_io import CommentedJson
+from txo.migrate.record.cassette_io import CommentedJson, interaction_lines, load_line
 from txo.migrate.record.scrub import Scrubber, project_secrets
 from txo.migrate.verify.http import matching_query
 
@@ -49,6 +50,78 @@ def _matcher(r1: Any, r2: Any) -> None:
     """For vcrpy's own error messages only: matching goes through the index below."""
     if request_key(r1.method, r1.uri) != request_key(r2.method, r2.uri):
         raise AssertionError("different request")
+
+
+class _StoredRequest:
+    """A recorded request as replay needs it: method and URI (bodies stay on disk)."""
+
+    __slots__ = ("method", "uri")
+
+    def __init__(self, method: str, uri: str) -> None:
+        self.method, self.uri = method, uri
+
+    def __repr__(self) -> str:
+        return f"<Request ({self.method}) {self.uri}>"
+
+
+class _CassetteFile:
+    """The open cassette; reads one recorded response at a time, by byte offset."""
+
+    def __init__(self, path: str) -> None:
+        self._file = open(path, "rb")  # noqa: SIM115 - closed by close(), after the run
+        self._lock = threading.Lock()
+
+    def response_at(self, offset: int) -> dict[str, Any]:
+        with self._lock:
+            self._file.seek(offset)
+            line = self._file.readline().decode("utf-8").rstrip().rstrip(",")
+        from vcr.serializers.compat import convert_to_bytes  # type: ignore[import-untyped]
+
+        response: dict[str, Any] = convert_to_bytes(load_line(line)["response"])
+        return response  # as vcrpy's own loader hands it to the stubs: bodies as bytes
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class _LazyResponse:
+    """A recorded response, read from the file when it is played (never kept)."""
+
+    __slots__ = ("_file", "_offset")
+
+    def __init__(self, file: _CassetteFile, offset: int) -> None:
+        self._file, self._offset = file, offset
+
+    def __deepcopy__(self, memo: Any) -> _LazyResponse:
+        return self  # vcrpy copies what it loads; there is nothing to copy
+
+    def load(self) -> dict[str, Any]:
+        return self._file.response_at(self._offset)
+
+
+def _lazy_persister(file: _CassetteFile) -> Any:
+    from vcr.persisters.filesystem import FilesystemPersister  # type: ignore[import-untyped]
+
+    class LazyPersister:
+        """Requests indexed, responses left on disk; other layouts (YAML) load whole."""
+
+        @staticmethod
+        def load_cassette(path: str, serializer: Any) -> Any:
+            requests: list[_StoredRequest] = []
+            responses: list[_LazyResponse] = []
+            for offset, line in interaction_lines(path):
+                request = load_line(line)["request"]
+                requests.append(_StoredRequest(request["method"], request["uri"]))
+                responses.append(_LazyResponse(file, offset))
+            if requests:
+                return requests, responses
+            return FilesystemPersister.load_cassette(path, serializer)
+
+        @staticmethod
+        def save_cassette(path: str, cassette_dict: Any, serializer: Any) -> None:
+            """Replay never writes (record mode none)."""
+
+    return LazyPersister
 
 
 def _cassette_class(log: IO[str], scrubber: Scrubber) -> Any:
@@ -97,7 +170,8 @@ def _cassette_class(log: IO[str], scrubber: Scrubber) -> Any:
 
         def play_response(self, request: Any) -> Any:
             with lock:
-                return super().play_response(request)
+                response = super().play_response(request)
+            return response.load() if isinstance(response, _LazyResponse) else response
 
     return IndexedLoggingCassette
 
@@ -110,15 +184,20 @@ def main(spec_file: str) -> int:
 
     spec = json.loads(Path(spec_file).read_text(encoding="utf-8"))
     scrubber = Scrubber(project_secrets(Path.cwd()))
+    file = _CassetteFile(spec["cassette"])
     with open(spec["requests"], "w", encoding="utf-8") as log:
         cassette = _cassette_class(log, scrubber).use(
             path=spec["cassette"],
             record_mode=RecordMode.NONE,
             match_on=(_matcher,),
             serializer=CommentedJson,
+            persister=_lazy_persister(file),
         )
-        with cassette:
-            return run_under_compat([spec["script"], *spec["args"]])
+        try:
+            with cassette:
+                return run_under_compat([spec["script"], *spec["args"]])
+        finally:
+            file.close()
 
 
 def cli() -> None:  # txo: entry-point
