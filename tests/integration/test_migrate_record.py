@@ -8,6 +8,7 @@ test verifies a fresh copy of the project, edited where the test changes a scrip
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import shutil
@@ -65,8 +66,6 @@ def recording(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Recording]:
         project = _copy_project(root / "project", server.url)
         out = io.StringIO()
         runs = [arg for run in RUNS for arg in ("--run", run)]
-        import argparse
-
         parser = argparse.ArgumentParser()
         add_record_arguments(parser)
         code = run_record(parser.parse_args([str(project), *runs]), stdout=out)
