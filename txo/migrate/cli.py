@@ -99,6 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     from txo.migrate.verify.cli import add_verify_arguments  # runs nothing until used
 
     add_verify_arguments(sub.add_parser("verify", help="run legacy scripts and compare"))
+    from txo.migrate.record.cli import add_record_arguments
+
+    add_record_arguments(sub.add_parser("record", help="record legacy runs on the old library"))
     from txo.migrate.scorecard.cli import add_scorecard_arguments
 
     add_scorecard_arguments(sub.add_parser("scorecard", help="the roadmap's success metrics"))
@@ -287,6 +290,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from txo.migrate.verify.cli import run_verify
 
         return run_verify(args)
+    if args.command == "record":
+        from txo.migrate.record.cli import run_record
+
+        return run_record(args)
     if args.command == "scorecard":
         from txo.migrate.scorecard.cli import run_scorecard
 

@@ -4,7 +4,10 @@ For each run recorded in ``DIR/expectations.json`` (see :mod:`txo.migrate.verify
 copy the corpus to a temporary project, start the fake Business Central API on 127.0.0.1 when
 the run needs it, run ``python -m txo.compat SCRIPT ARGS`` in a subprocess bounded by a timeout,
 and compare the exit code, the output files (by content), the exact set of deprecation
-warnings, the expected log lines, and that no secret leaked.  ``--after-fix`` also runs a
+warnings, the expected log lines, and that no secret leaked.  A run recorded by
+``txo-migrate record`` (:mod:`txo.migrate.record`) is replayed instead: HTTP answered from its
+cassette (:mod:`txo.migrate.verify.replay`) and the requests sent compared with the recorded
+ones (:mod:`txo.migrate.verify.http`).  ``--after-fix`` also runs a
 ``fix``-ed copy and judges whether it is equivalent (:mod:`txo.migrate.verify.migrate`).
 
 Python API: :func:`verify_corpus` returns a :class:`VerifyReport`; :func:`load_corpus` and

@@ -24,7 +24,8 @@ def positive_seconds(text: str) -> float:
 
 
 def add_verify_arguments(parser: argparse.ArgumentParser) -> None:
-    """``DIR [--after-fix] [--timeout S] [--format text|json] [--script NAME] [--jobs N]``."""
+    """``DIR [--after-fix] [--timeout S] [--format text|json] [--script NAME] [--jobs N]
+    [--project PATH]``."""
     from txo.migrate.verify import DEFAULT_TIMEOUT
 
     parser.add_argument("corpus", type=Path, metavar="DIR", help="folder with expectations.json")
@@ -49,6 +50,12 @@ def add_verify_arguments(parser: argparse.ArgumentParser) -> None:
         help="only this script (stem, file name or path); repeatable",
     )
     parser.add_argument("--jobs", type=int, metavar="N", help="runs in parallel (default: CPUs)")
+    parser.add_argument(
+        "--project",
+        type=Path,
+        metavar="PATH",
+        help="the project whose scripts run (default: the one the recording names)",
+    )
 
 
 def run_verify(
@@ -71,6 +78,7 @@ def run_verify(
             timeout=args.timeout,
             scripts=args.script,
             jobs=args.jobs,
+            project=args.project,
         )
     except CorpusError as exc:
         err.write(f"txo-migrate: error: {exc}\n")

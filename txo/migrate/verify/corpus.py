@@ -1,16 +1,23 @@
 """A legacy corpus: a folder of v2.1 scripts plus ``expectations.json`` saying what each run does.
 
-The file (see ``migration/legacy/expectations.json``) holds
+The file (see ``migration/legacy/expectations.json``; its JSON Schema is
+``txo/migrate/verify/expectations.schema.json``, documented in ``docs/verify.md``) holds
 
-* ``fake_bc``: ``tenant_id``, ``client_id``, ``client_secret``, ``accept_tokens`` — how the fake
-  Business Central API is set up when a script needs it;
+* ``fake_bc`` (optional): ``tenant_id``, ``client_id``, ``client_secret``, ``accept_tokens`` —
+  how the fake Business Central API is set up when a script needs it;
+* ``project`` (optional): the project folder, relative to the file's folder (default: the
+  folder itself).  ``txo-migrate record`` writes its recordings beside the project this way;
 * ``env``: extra environment variables for every run (``{{FAKE_BC_URL}}`` is replaced);
 * ``scripts``: one entry per run with ``script``, ``args``, ``exit_code``, ``warnings`` (the
   exact set of deprecated v2.1 names), ``outputs`` (``{path: {kind: content}}``, kind one of
   ``text``, ``gzip_text``, ``hex``, ``xlsx_rows``), ``log_contains`` and optionally
   ``fake_setup`` (``{"fail_next": [2, 503]}``: a :class:`FakeBusinessCentral` call),
   ``needs_api`` (bool) and ``ignore_timestamps`` (bool, per run or per output entry: ISO-8601
-  and ``YYYYMMDD_HHMMSS`` stamps compare equal).
+  and ``YYYYMMDD_HHMMSS`` stamps compare equal).  ``warnings`` is optional: without it the
+  warnings seen are reported, not compared.  A recorded run also has ``cassette`` (the vcrpy
+  cassette its HTTP requests are answered from and compared with), ``http_order``
+  (``sequence`` or ``multiset``), ``env`` and ``timeout``; its outputs are every file the run
+  created or changed anywhere in the project, not only under ``output/``.
 
 A run needs the fake API when ``needs_api`` says so, or when it has a ``fake_setup``, or when its
 ``config/{org}-{env}-config*.json`` holds the ``{{FAKE_BC_URL}}`` placeholder.  Loading checks
@@ -67,11 +74,15 @@ class Case:
     script: str
     args: tuple[str, ...]
     exit_code: int
-    warnings: frozenset[str]
+    warnings: frozenset[str] | None
     outputs: tuple[ExpectedOutput, ...]
     log_contains: tuple[str, ...]
     fake_setup: tuple[tuple[str, tuple[Any, ...]], ...] = ()
     needs_api: bool = False
+    cassette: Path | None = None
+    http_order: str = "sequence"
+    env: tuple[tuple[str, str], ...] = ()
+    timeout: float | None = None
 
     @property
     def name(self) -> str:
@@ -105,10 +116,16 @@ class Corpus:
     """A loaded corpus folder: the fake API spec, the environment and the runs."""
 
     root: Path
-    fake_api: FakeApiSpec
+    fake_api: FakeApiSpec | None
     env: tuple[tuple[str, str], ...]
     cases: tuple[Case, ...]
     secrets: frozenset[str]
+    project: Path | None = None
+
+    @property
+    def source(self) -> Path:
+        """The project the scripts live in: ``project`` when given, else the corpus folder."""
+        return self.project or self.root
 
     def select(self, names: Sequence[str]) -> Corpus:
         """Only the runs of the named scripts (stem, file name, path or id); all when empty."""
@@ -166,13 +183,36 @@ def _fake_setup(raw: dict[str, Any], where: str) -> tuple[tuple[str, tuple[Any, 
     return tuple(calls)
 
 
-def _case(root: Path, raw: Any, index: int) -> Case:
+def _recorded(root: Path, raw: dict[str, Any], where: str) -> dict[str, Any]:
+    """The recorded-run fields: cassette, http_order, env, timeout."""
+    found: dict[str, Any] = {}
+    if "cassette" in raw:
+        cassette = root / _field(raw, "cassette", str, where)
+        if not cassette.is_file():
+            raise CorpusError(f"{EXPECTATIONS_FILE}: {where}: cassette not found: {cassette}")
+        found["cassette"] = cassette
+    order = _optional(raw, "http_order", str, "sequence", where)
+    if order not in ("sequence", "multiset"):
+        raise CorpusError(f"{EXPECTATIONS_FILE}: {where}.http_order: sequence or multiset")
+    env = _optional(raw, "env", dict, {}, where)
+    found["env"] = tuple(
+        sorted(zip(env, _strings(list(env.values()), f"{where}.env"), strict=True))
+    )
+    if "timeout" in raw:
+        timeout = raw["timeout"]
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+            raise CorpusError(f"{EXPECTATIONS_FILE}: {where}.timeout: seconds above 0")
+        found["timeout"] = float(timeout)
+    return {**found, "http_order": order}
+
+
+def _case(root: Path, project: Path, raw: Any, index: int) -> Case:
     where = f"scripts[{index}]"
     if not isinstance(raw, dict):
         raise CorpusError(f"{EXPECTATIONS_FILE}: {where} must be an object")
     script = _field(raw, "script", str, where)
-    if not (root / script).is_file():
-        raise CorpusError(f"{EXPECTATIONS_FILE}: {where}: script not found: {root / script}")
+    if not (project / script).is_file():
+        raise CorpusError(f"{EXPECTATIONS_FILE}: {where}: script not found: {project / script}")
     args = _strings(_field(raw, "args", list, where), f"{where}.args")
     ignore = _optional(raw, "ignore_timestamps", bool, False, where)
     outputs = _field(raw, "outputs", dict, where)
@@ -180,13 +220,14 @@ def _case(root: Path, raw: Any, index: int) -> Case:
     needs = (
         _field(raw, "needs_api", bool, where)
         if "needs_api" in raw
-        else bool(setup) or _uses_placeholder(root, args)
+        else bool(setup) or _uses_placeholder(project, args)
     )
+    warnings = _optional(raw, "warnings", list, None, where)
     return Case(
         script=script,
         args=args,
         exit_code=_field(raw, "exit_code", int, where),
-        warnings=frozenset(_strings(_field(raw, "warnings", list, where), f"{where}.warnings")),
+        warnings=None if warnings is None else frozenset(_strings(warnings, f"{where}.warnings")),
         outputs=tuple(
             _output(p, s, ignore, f"{where}.outputs[{p!r}]") for p, s in sorted(outputs.items())
         ),
@@ -195,6 +236,7 @@ def _case(root: Path, raw: Any, index: int) -> Case:
         ),
         fake_setup=setup,
         needs_api=needs,
+        **_recorded(root, raw, where),
     )
 
 
@@ -216,9 +258,9 @@ def _leaves(value: Any) -> Iterator[str]:
         yield str(value)
 
 
-def _secrets(root: Path, fake: FakeApiSpec) -> frozenset[str]:
+def _secrets(root: Path, fake: FakeApiSpec | None) -> frozenset[str]:
     """Every value of ``config/*-secrets.json`` plus the fake API's client secret and tokens."""
-    values = {fake.client_secret, *fake.accept_tokens}
+    values = set() if fake is None else {fake.client_secret, *fake.accept_tokens}
     for file in sorted((root / "config").glob("*-secrets.json")):
         values.update(_leaves(_read_json(file)))
     return frozenset(v for v in values if len(v) >= _MIN_SECRET)
@@ -242,8 +284,24 @@ def _fake_api(raw: Any) -> FakeApiSpec:
     )
 
 
-def load_corpus(root: Path) -> Corpus:
-    """Read ``root/expectations.json``; CorpusError if the folder or the file is not usable."""
+def _project(root: Path, data: dict[str, Any], override: Path | None) -> Path:
+    if override is not None:
+        project = override
+    elif "project" in data:
+        project = (root / _field(data, "project", str, "the file")).resolve()
+    else:
+        return root
+    if not project.is_dir():
+        raise CorpusError(f"project folder not found: {project} (give it with --project)")
+    return project
+
+
+def load_corpus(root: Path, project: Path | None = None) -> Corpus:
+    """Read ``root/expectations.json``; CorpusError if the folder or the file is not usable.
+
+    The scripts are looked up in ``project`` when given, else in the file's ``project``
+    folder, else in ``root`` itself.
+    """
     if not root.is_dir():
         raise CorpusError(f"not a folder: {root}")
     file = root / EXPECTATIONS_FILE
@@ -252,12 +310,18 @@ def load_corpus(root: Path) -> Corpus:
     data = _read_json(file)
     if not isinstance(data, dict):
         raise CorpusError(f"{EXPECTATIONS_FILE} must hold a JSON object")
-    fake = _fake_api(_field(data, "fake_bc", dict, "the file"))
+    fake = _fake_api(data["fake_bc"]) if "fake_bc" in data else None
+    source = _project(root, data, project)
     env = _optional(data, "env", dict, {}, "the file")
     if not all(isinstance(v, str) for v in env.values()):
         raise CorpusError(f"{EXPECTATIONS_FILE}: env values must be strings")
     raw_cases = _field(data, "scripts", list, "the file")
-    cases = tuple(_case(root, raw, i) for i, raw in enumerate(raw_cases))
+    cases = tuple(_case(root, source, raw, i) for i, raw in enumerate(raw_cases))
     if not cases:
         raise CorpusError(f"{EXPECTATIONS_FILE}: scripts is empty")
-    return Corpus(root, fake, tuple(sorted(env.items())), cases, _secrets(root, fake))
+    if fake is None and any(c.needs_api for c in cases):
+        raise CorpusError(f"{EXPECTATIONS_FILE}: a run needs the fake API but there is no fake_bc")
+    project_dir = None if source == root else source
+    return Corpus(
+        root, fake, tuple(sorted(env.items())), cases, _secrets(source, fake), project_dir
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import gzip
+import hashlib
 import io
 import json
 import re
@@ -22,15 +23,20 @@ from txo.migrate.verify.corpus import ExpectedOutput
 
 __all__ = [
     "BACKUP_MARKER",
+    "UNTRACKED_FOLDERS",
+    "changed_files",
     "comparable",
     "decode",
     "first_difference",
     "matches",
     "read_outputs",
+    "snapshot",
     "strip_timestamps",
 ]
 
 BACKUP_MARKER = "_backup_"
+#: Folders whose files are never outputs: logs are checked as log lines, the rest is noise.
+UNTRACKED_FOLDERS = frozenset({"logs", "tmp", "__pycache__", ".txo-verify", ".git", ".venv"})
 _TIMESTAMP = re.compile(
     r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?"
     r"|(?<!\d)\d{8}[_T-]?\d{6}(?!\d)"
@@ -117,3 +123,32 @@ def read_outputs(root: Path) -> Mapping[str, bytes]:
         for path in sorted(folder.rglob("*"))
         if path.is_file() and BACKUP_MARKER not in path.name
     }
+
+
+def _tracked(root: Path) -> list[Path]:
+    return [
+        p
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+        and not UNTRACKED_FOLDERS & set(p.relative_to(root).parts[:-1])
+        and BACKUP_MARKER not in p.name
+    ]
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    """{project-relative path: sha256} of every file a run could create or change."""
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in _tracked(root)
+    }
+
+
+def changed_files(root: Path, before: Mapping[str, str]) -> dict[str, bytes]:
+    """Every file under ``root`` created or changed since ``before`` (a :func:`snapshot`)."""
+    changed = {}
+    for path in _tracked(root):
+        name = path.relative_to(root).as_posix()
+        data = path.read_bytes()
+        if before.get(name) != hashlib.sha256(data).hexdigest():
+            changed[name] = data
+    return changed

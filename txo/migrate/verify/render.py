@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from txo.migrate.table import UNICODE, Box, Column, render_table
-from txo.migrate.verify.compare import CaseResult
+from txo.migrate.verify.compare import CHECKS, CaseResult
 from txo.migrate.verify.migrate import MigrationResult
 from txo.migrate.verify.outputs import comparable, first_difference
 from txo.migrate.verify.suite import VerifyReport
@@ -19,6 +19,7 @@ __all__ = [
     "render_json",
     "render_text",
     "run_details",
+    "run_notes",
     "runs_section",
     "runs_table",
     "to_dict",
@@ -33,6 +34,7 @@ _RUN_COLUMNS = (
     Column("warnings", "^"),
     Column("log", "^"),
     Column("secrets", "^"),
+    Column("http", "^"),
     Column("time", ">"),
 )
 _FIX_COLUMNS = (
@@ -65,7 +67,7 @@ def runs_table(report: VerifyReport, box: Box = UNICODE) -> str:
         [
             _status(r.ok),
             r.case.label,
-            *(r.check(name).summary for name in ("exit", "outputs", "warnings", "log", "secrets")),
+            *(r.check(name).summary for name in CHECKS),
             _seconds(r.run.duration),
         ]
         for r in report.results
@@ -108,6 +110,11 @@ def run_details(results: tuple[CaseResult, ...]) -> list[str]:
     return lines
 
 
+def run_notes(results: tuple[CaseResult, ...]) -> list[str]:
+    """What the checks report without failing: normalisations, multiset order, warnings."""
+    return [f"  {r.case.label}: {note}" for r in results for c in r.checks for note in c.notes]
+
+
 def migration_details(migrations: tuple[MigrationResult, ...]) -> list[str]:
     lines = []
     for m in migrations:
@@ -119,6 +126,7 @@ def migration_details(migrations: tuple[MigrationResult, ...]) -> list[str]:
             lines += [f"{where}   {t}" for t in _tail(m.after.stderr)]
         for name in m.different_outputs:
             lines.append(f"{where} output differs: {name}: {_output_note(m, name)}")
+        lines += [f"{where} HTTP: {d}" for d in m.different_requests]
         lines += [f"{where} still warns for moved name {n}" for n in sorted(m.left_moved)]
     return lines
 
@@ -143,7 +151,11 @@ def _listed(title: str, details: list[str]) -> str:
 
 def runs_section(report: VerifyReport, box: Box = UNICODE) -> str:
     """The runs table, then every difference from the record (the demo shows it too)."""
-    return runs_table(report, box) + _listed("Differences", run_details(report.results))
+    return (
+        runs_table(report, box)
+        + _listed("Differences", run_details(report.results))
+        + _listed("Notes (not failures)", run_notes(report.results))
+    )
 
 
 def migration_section(migrations: tuple[MigrationResult, ...], box: Box = UNICODE) -> str:
@@ -156,7 +168,7 @@ def verdict(report: VerifyReport) -> str:
     """One line: how many runs behave as recorded (and how many migrated copies are equivalent)."""
     text = (
         f"{report.passed}/{len(report.results)} runs behave as recorded under txo.compat"
-        " (exit code, outputs, warnings, log lines, no secret leaked)"
+        " (exit code, outputs, warnings, log lines, no secret leaked, HTTP requests sent)"
     )
     if report.migrations is not None:
         same = sum(1 for m in report.migrations if m.equivalent)
@@ -199,10 +211,19 @@ def _run_dict(r: CaseResult) -> dict[str, Any]:
             "expected": [o.path for o in r.case.outputs],
             "actual": sorted(run.outputs),
         },
-        "warnings": {"expected": sorted(r.case.warnings), "actual": sorted(run.warnings)},
+        "warnings": {
+            "expected": None if r.case.warnings is None else sorted(r.case.warnings),
+            "actual": sorted(run.warnings),
+        },
         "used_fake_api": r.case.needs_api,
         "checks": {
-            c.name: {"ok": c.ok, "summary": c.summary, "details": list(c.details)} for c in r.checks
+            c.name: {
+                "ok": c.ok,
+                "summary": c.summary,
+                "details": list(c.details),
+                "notes": list(c.notes),
+            }
+            for c in r.checks
         },
     }
 
@@ -214,6 +235,7 @@ def _migration_dict(m: MigrationResult) -> dict[str, Any]:
         "fixes": {"safe": m.fix.safe, "unsafe": m.fix.unsafe, "error": m.fix.error},
         "exit_code": {"before": m.before.exit_code, "after": m.after.exit_code},
         "different_outputs": list(m.different_outputs),
+        "different_requests": list(m.different_requests),
         "warnings": {
             "before": sorted(m.before.warnings),
             "after": sorted(m.after.warnings),

@@ -6,12 +6,17 @@
 :class:`~txo.testing.server.LoopbackServer` when the run needs it (127.0.0.1 only), runs
 ``python -m txo.compat SCRIPT ARGS`` in its own process group with a timeout (the whole group
 is killed when it expires) and collects everything a comparison needs into a
-:class:`ScriptRun`.  Nothing here sleeps: the only waiting is on the script itself.
+:class:`ScriptRun`.  A recorded run (one with a cassette) is started through
+:mod:`txo.migrate.verify.replay` instead: the same compat entry point, HTTP answered from the
+cassette, every request sent logged for the HTTP check, and every file it created or changed
+anywhere in the project counted as an output.  Nothing here sleeps: the only waiting is on
+the script itself.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -25,7 +30,8 @@ from pathlib import Path
 
 from txo.migrate.verify import DEFAULT_TIMEOUT
 from txo.migrate.verify.corpus import EXPECTATIONS_FILE, PLACEHOLDER, Case, Corpus
-from txo.migrate.verify.outputs import read_outputs
+from txo.migrate.verify.http import SentRequest, read_request_log
+from txo.migrate.verify.outputs import changed_files, read_outputs, snapshot
 
 __all__ = [
     "COPY_IGNORED",
@@ -33,12 +39,22 @@ __all__ = [
     "UNREACHABLE_URL",
     "WARNING_LINE",
     "ScriptRun",
+    "command_for",
     "prepare_project",
     "run_case",
+    "spawn",
 ]
 
 #: Folders and files never copied from a corpus: runs start from a clean project.
-COPY_IGNORED = (EXPECTATIONS_FILE, "*.md", "__pycache__", "output", "logs", "tmp")
+COPY_IGNORED = (
+    EXPECTATIONS_FILE,
+    "*.md",
+    "__pycache__",
+    "output",
+    "logs",
+    "tmp",
+    ".txo-verify",
+)
 #: What a run that does not need the fake API gets for ``{{FAKE_BC_URL}}``: refused at once.
 UNREACHABLE_URL = "http://127.0.0.1:9"
 #: A txo removal warning on stderr, naming the v2.1 name (``utils.logger.setup_logger``).
@@ -61,6 +77,8 @@ class ScriptRun:
     output_dir_exists: bool
     warnings: frozenset[str]
     api_requests: tuple[str, ...] = ()
+    http_sent: tuple[SentRequest, ...] = ()
+    http_threads: int = 0
 
     @property
     def timed_out(self) -> bool:
@@ -82,9 +100,11 @@ def prepare_project(source: Path, target: Path, base_url: str) -> Path:
     return target
 
 
-def _environment(corpus: Corpus, base_url: str, extra: Mapping[str, str]) -> dict[str, str]:
+def _environment(
+    corpus: Corpus, case: Case, base_url: str, extra: Mapping[str, str]
+) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _DROPPED_ENV}
-    env.update({k: v.replace(PLACEHOLDER, base_url) for k, v in corpus.env})
+    env.update({k: v.replace(PLACEHOLDER, base_url) for k, v in (*corpus.env, *case.env)})
     txo_home = str(Path(__file__).resolve().parents[3])  # so `-m txo.compat` works uninstalled
     env["PYTHONPATH"] = os.pathsep.join(p for p in (txo_home, env.pop("PYTHONPATH", "")) if p)
     env.update(extra)
@@ -101,6 +121,7 @@ def _fake_api(corpus: Corpus, case: Case, timeout: float) -> Iterator[tuple[str,
     from txo.testing.server import LoopbackServer
 
     spec = corpus.fake_api
+    assert spec is not None  # load_corpus refuses runs that need it without fake_bc
     fake = FakeBusinessCentral(
         tenant_id=spec.tenant_id, client_id=spec.client_id, client_secret=spec.client_secret
     )
@@ -114,8 +135,12 @@ def _fake_api(corpus: Corpus, case: Case, timeout: float) -> Iterator[tuple[str,
     requests.extend(str(r.url) for r in fake.api_requests)
 
 
-def _spawn(
-    command: list[str], cwd: Path, env: Mapping[str, str], timeout: float
+def spawn(
+    command: list[str],
+    cwd: Path,
+    env: Mapping[str, str],
+    timeout: float,
+    label: str = "txo-migrate verify",
 ) -> tuple[int | None, str, str]:
     """Run in a new process group; on timeout kill the whole group.  (code or None, out, err)."""
     with subprocess.Popen(
@@ -137,13 +162,28 @@ def _spawn(
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
             out, err = process.communicate()
-            return None, out, err + f"\n[txo-migrate verify: killed after {timeout:g} s]\n"
+            return None, out, err + f"\n[{label}: killed after {timeout:g} s]\n"
 
 
 def _logs(root: Path) -> str:
     return "".join(
         p.read_text(encoding="utf-8", errors="replace") for p in sorted(root.glob("logs/*.log"))
     )
+
+
+def command_for(case: Case, workdir: Path) -> list[str]:
+    """``python -m txo.compat SCRIPT ARGS``, or the same through the replay bootstrap."""
+    if case.cassette is None:
+        return [sys.executable, "-m", "txo.compat", case.script, *case.args]
+    spec = workdir / "replay.json"
+    data = {
+        "script": case.script,
+        "args": list(case.args),
+        "cassette": str(case.cassette.resolve()),
+        "requests": str(workdir / "requests.jsonl"),
+    }
+    spec.write_text(json.dumps(data), encoding="utf-8")
+    return [sys.executable, "-m", "txo.migrate.verify.replay", str(spec)]
 
 
 def run_case(
@@ -155,14 +195,16 @@ def run_case(
     timeout: float = DEFAULT_TIMEOUT,
     env_extra: Mapping[str, str] | None = None,
 ) -> ScriptRun:
-    """Run ``case`` in ``workdir/project`` (a copy of ``source``, default the corpus root)."""
+    """Run ``case`` in ``workdir/project`` (a copy of ``source``, default the corpus project)."""
     with _fake_api(corpus, case, timeout) as (base_url, requests):
-        root = prepare_project(source or corpus.root, workdir / "project", base_url)
-        env = _environment(corpus, base_url, env_extra or {})
-        command = [sys.executable, "-m", "txo.compat", case.script, *case.args]
+        root = prepare_project(source or corpus.source, workdir / "project", base_url)
+        before = snapshot(root) if case.cassette is not None else {}
+        env = _environment(corpus, case, base_url, env_extra or {})
         started = time.monotonic()
-        code, out, err = _spawn(command, root, env, timeout)
+        code, out, err = spawn(command_for(case, workdir), root, env, case.timeout or timeout)
         duration = time.monotonic() - started
+    recorded = case.cassette is not None
+    sent, threads = read_request_log(workdir / "requests.jsonl")
     return ScriptRun(
         case=case,
         exit_code=code,
@@ -170,8 +212,10 @@ def run_case(
         stdout=out,
         stderr=err,
         logs=_logs(root),
-        outputs=read_outputs(root),
+        outputs=changed_files(root, before) if recorded else read_outputs(root),
         output_dir_exists=(root / "output").exists(),
         warnings=frozenset(WARNING_LINE.findall(err)),
         api_requests=tuple(requests),
+        http_sent=sent,
+        http_threads=threads,
     )

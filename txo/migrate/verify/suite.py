@@ -93,7 +93,7 @@ def _migrations(
     tmp: Path,
     run: Callable[[str, Path], list[ScriptRun]],
 ) -> tuple[MigrationResult, ...]:
-    fixes = migrate_copy(corpus.root, tmp / "migrated")
+    fixes = migrate_copy(corpus.source, tmp / "migrated")
     after = run("after-fix", tmp / "migrated")
     return tuple(
         compare_migration(b, a, fixes.get(b.case.script) or FileFix(b.case.script))
@@ -109,9 +109,13 @@ def verify_corpus(
     scripts: Sequence[str] = (),
     jobs: int | None = None,
     env_extra: Mapping[str, str] | None = None,
+    project: Path | None = None,
 ) -> VerifyReport:
-    """Run each recorded script of the corpus at ``root`` (CorpusError if it is not one)."""
-    corpus = load_corpus(root).select(scripts)
+    """Run each recorded script of the corpus at ``root`` (CorpusError if it is not one).
+
+    ``project`` overrides where the scripts are (default: as the expectations file says).
+    """
+    corpus = load_corpus(root, project).select(scripts)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="txo-verify-") as name:
         tmp = Path(name)
@@ -122,7 +126,7 @@ def verify_corpus(
                 corpus, target, source=source, timeout=timeout, jobs=jobs, env_extra=env_extra
             )
 
-        before = run("as-written", corpus.root)
+        before = run("as-written", corpus.source)
         results = tuple(compare_run(r.case, r, corpus.secrets) for r in before)
         migrations = _migrations(corpus, before, tmp, run) if after_fix else None
     return VerifyReport(str(root), timeout, results, migrations, time.monotonic() - started)
