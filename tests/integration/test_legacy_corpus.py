@@ -48,6 +48,7 @@ def test_the_loaded_cases_are_the_recorded_ones() -> None:
     assert [(c.script, list(c.args)) for c in CASES] == [(r["script"], r["args"]) for r in raw]
     for case, record in zip(CASES, raw, strict=True):
         assert case.exit_code == record["exit_code"]
+        assert case.warnings is not None  # the hand-written corpus records its warnings
         assert sorted(case.warnings) == record["warnings"]
         assert list(case.log_contains) == record["log_contains"]
         assert {o.path: {o.kind: o.content} for o in case.outputs} == record["outputs"]
@@ -70,6 +71,7 @@ def test_output_files_content(corpus_run: CaseResult) -> None:
 
 def test_exact_warnings(corpus_run: CaseResult) -> None:
     case, run = corpus_run.case, corpus_run.run
+    assert case.warnings is not None
     assert sorted(set(WARNING_LINE.findall(run.stderr))) == sorted(case.warnings)
     assert run.warnings == case.warnings
     assert corpus_run.check("warnings").ok

@@ -25,14 +25,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tools.bench import BASELINE, SUBJECT, tag
+from tools.memory import MemoryScale
 
 from txo.migrate.record.manifest import RunSpec
 from txo.migrate.record.recorder import record_project
 from txo.migrate.verify.corpus import Corpus, load_corpus
 from txo.migrate.verify.runner import command_for, prepare_project
-from txo.testing.bench import BASELINE, SUBJECT, tag
 from txo.testing.fake_bc import FakeBusinessCentral
-from txo.testing.memory import MemoryScale
 from txo.testing.server import LoopbackServer
 
 pytestmark = pytest.mark.loopback

@@ -164,24 +164,37 @@ def create_rest_api(
         redactor=redactor,
     )
     base_url = _text(config, "global", "api-base-url")
-    rate_limiter = _rate_limiter(stack.settings, stack.clock)
     client = stack.client(
         base_url=base_url,
         owns_pool=private_pool,
         auth=auth,
-        rate_limiter=fleet.shared_rate_limiter(rate_limiter, base_url) if fleet else rate_limiter,
-        concurrency=fleet.concurrency() if fleet else None,
         retry=stack.settings.retry_policy(),
+        **_limits(stack, fleet, base_url),
     )
-    (logger or logging.getLogger(__name__)).debug(
+    _log_ready(logger or logging.getLogger(__name__), client, stack.settings)
+    return client
+
+
+def _limits(stack: _Stack, fleet: Coordination | None, base_url: str) -> dict[str, Any]:
+    """The client's rate limiter and concurrency cap: in-process, or shared by the fleet."""
+    rate_limiter = _rate_limiter(stack.settings, stack.clock)
+    if fleet is None:
+        return {"rate_limiter": rate_limiter, "concurrency": None}
+    return {
+        "rate_limiter": fleet.shared_rate_limiter(rate_limiter, base_url),
+        "concurrency": fleet.concurrency(),
+    }
+
+
+def _log_ready(logger: logging.Logger, client: RestClient, settings: ApiSettings) -> None:
+    logger.debug(
         "REST API client ready: base=%r identity=%s retries=%d rate-limit=%s breaker=%s",
         client.base_url,
         client.auth_identity,
-        stack.settings.max_retries,
-        stack.settings.rate_limit,
-        stack.settings.breaker,
+        settings.max_retries,
+        settings.rate_limit,
+        settings.breaker,
     )
-    return client
 
 
 def acquire_token(
