@@ -86,5 +86,9 @@ def test_wheel_in_a_fresh_venv_runs_a_script_outside_the_repo(tmp_path: Path) ->
     assert _run([str(python), "-c", probe], elsewhere).strip() == "True"  # core needs no libcst
     check = _run([str(python.parent / "txo-migrate"), "check", "scripts", "--no-progress"], project)
     assert "All checks passed" in check
-    fix = _run([str(python.parent / "txo-migrate"), "fix", "scripts"], project, expect=2)
+    clean = _run([str(python.parent / "txo-migrate"), "fix", "scripts"], project)
+    assert "0 finding(s)" in clean  # nothing to rewrite: fix runs without libcst
+    legacy = elsewhere / "legacy.py"
+    legacy.write_text("from utils.logger import setup_logger\n\nlogger = setup_logger()\n")
+    fix = _run([str(python.parent / "txo-migrate"), "fix", str(legacy)], elsewhere, expect=2)
     assert "pip install 'txo[migrate]'" in fix and "Traceback" not in fix

@@ -47,6 +47,8 @@ def _check_parses(text: str, fixed: Sequence[Finding]) -> None:
 def _check(text: str, path: str, opts: CheckOptions, ruleset: RuleSet) -> list[Finding]:
     try:
         return check_source(text, path, opts, ruleset)
+    except ModuleNotFoundError:  # an extra is missing (libcst): the CLI says which to install
+        raise
     except Exception as exc:  # a rule bug must not end the run: this file is an error
         raise FixError(f"internal error while checking: {type(exc).__name__}: {exc}") from exc
 
