@@ -4,6 +4,7 @@ Hypothesis runs without per-example deadlines: the machines are shared and
 noisy, and a deadline is a wall-clock assertion in disguise.
 """
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from hypothesis import settings
 
 from txo.compat.runtime import CompatRuntime, install, reset
+from txo.testing.redis_server import redis_server_binary
 
 settings.register_profile("txo", deadline=None, print_blob=True)
 settings.load_profile("txo")
@@ -25,3 +27,16 @@ def compat_runtime(tmp_path: Path) -> Iterator[CompatRuntime]:
     runtime = install(CompatRuntime(root=tmp_path, target="2.1", environ={}))
     yield runtime
     reset()
+
+
+@pytest.fixture(scope="session")
+def redis_binary() -> str:
+    """The ``redis-server`` the fleet's Redis tests start: they skip where it is missing, but
+    fail under ``TXO_REQUIRE_REDIS=1`` (set by ``.ci/run``, which installs it)."""
+    binary = redis_server_binary()
+    if binary is None:
+        message = "redis-server is not installed (apt-get install redis-server)"
+        if os.environ.get("TXO_REQUIRE_REDIS") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return binary

@@ -23,7 +23,7 @@ from txo.http.factory import acquire_token, create_rest_api
 from txo.testing.clock import FakeClock
 from txo.testing.fake_bc import FakeBusinessCentral
 from txo.testing.plugin import build_config, default_secrets
-from txo.testing.redis_server import RedisServer, redis_server_binary
+from txo.testing.redis_server import RedisServer
 
 
 def _config(coordination: dict[str, Any] | None, rate: float | None = None) -> ConfigProxy:
@@ -53,9 +53,7 @@ def sqlite(tmp_path: Path) -> dict[str, Any]:
 
 
 @pytest.fixture
-def redis_url() -> Iterator[str]:
-    if redis_server_binary() is None:
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+def redis_url(redis_binary: str) -> Iterator[str]:
     with RedisServer() as server:
         yield server.url
 

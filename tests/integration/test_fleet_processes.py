@@ -27,7 +27,7 @@ from txo.fleet.backend import Backend
 from txo.fleet.limits import origin_of
 from txo.http import ClientCredentialsAuth, RestClient, RetryPolicy
 from txo.testing.fake_bc import DEFAULT_SCOPE, FakeBusinessCentral
-from txo.testing.redis_server import RedisServer, redis_server_binary
+from txo.testing.redis_server import RedisServer
 
 pytestmark = pytest.mark.slow
 
@@ -37,9 +37,7 @@ LEASE = 1.0
 
 
 @pytest.fixture
-def redis_server() -> Iterator[RedisServer]:
-    if redis_server_binary() is None:
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+def redis_server(redis_binary: str) -> Iterator[RedisServer]:
     with RedisServer() as server:
         yield server
 

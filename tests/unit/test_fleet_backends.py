@@ -18,16 +18,14 @@ import pytest
 from txo.fleet.backend import Backend, BackendUnavailable
 from txo.fleet.redis_backend import RedisBackend
 from txo.fleet.sqlite_backend import SQLiteBackend
-from txo.testing.redis_server import RedisServer, redis_server_binary
+from txo.testing.redis_server import RedisServer
 
 Factory = Callable[[], Backend]
 T0 = 1_700_000_000.0
 
 
 @pytest.fixture(scope="module")
-def redis_server() -> Iterator[RedisServer]:
-    if redis_server_binary() is None:
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+def redis_server(redis_binary: str) -> Iterator[RedisServer]:
     with RedisServer() as server:
         yield server
 
