@@ -26,6 +26,8 @@ __all__ = [
     "ErrorContext",
     "FileOperationError",
     "HelpfulError",
+    "InvalidArgumentError",
+    "InvalidIdError",
     "MissingConfigError",
     "RateLimitError",
     "SchemaViolation",
@@ -97,6 +99,11 @@ def _indent(text: str) -> str:
     return "\n".join("    " + line for line in text.splitlines())
 
 
+class InvalidArgumentError(HelpfulError):
+    """A command-line argument has a value the script cannot use; runners exit 2 for it,
+    as for any other bad argument."""
+
+
 # --- configuration -----------------------------------------------------------
 
 
@@ -132,6 +139,12 @@ class MissingConfigError(ConfigError, KeyError):
         self.source = source
         self.found_prefix = found_prefix
         self.suggestions = tuple(suggestions)
+
+
+class InvalidIdError(InvalidArgumentError, ConfigError):
+    """An organisation or environment id that cannot be part of a config file name
+    (e.g. ``../../etc``): a bad argument, and a configuration error for code that
+    catches ``ConfigError``."""
 
 
 @dataclass(slots=True, frozen=True)

@@ -21,7 +21,7 @@ from jsonschema import ValidationError as JsonSchemaError
 from jsonschema.exceptions import SchemaError
 
 from txo.config.proxy import ConfigProxy
-from txo.errors import ConfigError, ConfigSchemaError, SchemaViolation
+from txo.errors import ConfigError, ConfigSchemaError, InvalidIdError, SchemaViolation
 from txo.paths import Dir, ProjectPaths
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "config_filenames",
     "read_json_object",
     "secret_key",
+    "validate_ids",
 ]
 
 SCHEMA_NAME = "org-env-config-schema.json"
@@ -145,7 +146,7 @@ class ConfigLoader:
         include_secrets: bool = True,
     ) -> LoadedConfig:
         """Read, validate and inject secrets; raise a ConfigError on any problem."""
-        main_name, secrets_name = config_filenames(_safe(org_id, "org_id"), _safe(env_type, "env"))
+        main_name, secrets_name = config_filenames(*validate_ids(org_id, env_type))
         main_file = self._paths.path(Dir.CONFIG, main_name)
         data = read_json_object(main_file, missing_fix=self._missing_config_fix(main_name))
         if validate:
@@ -217,10 +218,16 @@ def read_json_object(path: Path, *, missing_fix: str) -> dict[str, Any]:
     return data
 
 
+def validate_ids(org_id: str, env_type: str) -> tuple[str, str]:
+    """Both ids, unchanged; an id that cannot be part of a file name raises InvalidIdError."""
+    return _safe(org_id, "org_id"), _safe(env_type, "env_type")
+
+
 def _safe(value: str, what: str) -> str:
     if not _SAFE_NAME.match(value):
-        raise ConfigError(
-            f"Invalid {what} {value!r}: it becomes part of a file name.",
+        raise InvalidIdError(
+            f"Invalid {what} {value!r}: it becomes part of a file name (the config "
+            "file's), so it may not contain '/', '\\' or '..', nor start with '-' or '.'.",
             "Use letters, digits, '-', '_' or '.', starting with a letter or digit.",
             "python my_script.py txo test",
         )
