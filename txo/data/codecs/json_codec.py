@@ -31,7 +31,7 @@ from txo.data.codecs.base import (
     parse_options,
     wrong_type,
 )
-from txo.errors import ValidationError
+from txo.errors import ValidationError, describe_json_error
 
 __all__ = ["JsonCodec", "JsonLoadOptions", "JsonSaveOptions", "dumps"]
 
@@ -148,10 +148,10 @@ def _parse(text: str, source: Path, parse_float: Callable[[str], Any] | None = N
     try:
         return json.loads(text, parse_float=parse_float)
     except json.JSONDecodeError as exc:
+        problem, fix = describe_json_error(exc)
         raise ValidationError(
-            f"Invalid JSON in {source} at line {exc.lineno}, column {exc.colno}: {exc.msg}.",
-            f"Fix the JSON near line {exc.lineno}, column {exc.colno} "
-            "(a validator such as `python -m json.tool` shows the spot).",
+            f"Invalid JSON in {source} at line {exc.lineno}, column {exc.colno}: {problem}.",
+            f"{fix} (`python -m json.tool {source.name}` shows the spot).",
             '{"key": "value", "items": [1, 2, 3]}',
             field="json_content",
         ) from None
