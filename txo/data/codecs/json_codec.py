@@ -31,6 +31,7 @@ from txo.data.codecs.base import (
     parse_options,
     wrong_type,
 )
+from txo.data.codecs.json_indent import indented_dumps
 from txo.errors import ValidationError, describe_json_error
 
 __all__ = ["JsonCodec", "JsonLoadOptions", "JsonSaveOptions", "dumps"]
@@ -74,14 +75,23 @@ def dumps(obj: Any, options: JsonSaveOptions = JsonSaveOptions()) -> str:
     """Serialise with exact Decimals and ISO dates (see the module docstring)."""
     marker = "txo-dec-" + secrets.token_hex(16) + "-"
     decimals: list[str] = []
-    text = json.dumps(
-        obj,
-        default=_default_hook(marker, decimals),
-        indent=None if options.compact else options.indent,
-        separators=(",", ":") if options.compact else None,
-        sort_keys=options.sort_keys,
-        ensure_ascii=options.ensure_ascii,
-    )
+    default = _default_hook(marker, decimals)
+    if options.indent is not None and not options.compact:
+        text = indented_dumps(
+            obj,
+            indent=options.indent,
+            sort_keys=options.sort_keys,
+            ensure_ascii=options.ensure_ascii,
+            default=default,
+        )
+    else:
+        text = json.dumps(
+            obj,
+            default=default,
+            separators=(",", ":") if options.compact else None,
+            sort_keys=options.sort_keys,
+            ensure_ascii=options.ensure_ascii,
+        )
     if not decimals:
         return text
     return re.sub(f'"{marker}(\\d+)"', lambda m: decimals[int(m[1])], text)
