@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import logging
 import os
+from datetime import UTC, datetime
 from pathlib import Path, PurePath
 from typing import Any, NoReturn
 
@@ -108,6 +109,33 @@ class DataHandler:
             _raise_os_error(exc, target, "save")
         logger.debug("Saved %s (%d bytes)", target, target.stat().st_size)
         return target
+
+    def utc_timestamp(self) -> str:
+        """The handler's clock as UTC ``YYYY-MM-DDTHHMMSSZ`` (sortable, safe in file names)."""
+        return datetime.fromtimestamp(self._clock.time(), UTC).strftime("%Y-%m-%dT%H%M%SZ")
+
+    def timestamped_name(self, name: str, timestamp: str | None = None) -> str:
+        """``name`` with ``_<timestamp>`` before the last dot of its file name
+        (``report.json`` → ``report_2024-05-01T080907Z.json``); appended if it has none."""
+        stamp = timestamp if timestamp is not None else self.utc_timestamp()
+        folder, _, filename = name.rpartition("/")
+        stem, dot, suffix = filename.rpartition(".")
+        stamped = f"{stem}_{stamp}.{suffix}" if dot and stem else f"{filename}_{stamp}"
+        return f"{folder}/{stamped}" if folder else stamped
+
+    def save_with_timestamp(
+        self,
+        obj: Any,
+        category: Dir | str,
+        name: str,
+        *,
+        add_timestamp: bool = True,
+        **options: Any,
+    ) -> Path:
+        """:meth:`save` under :meth:`timestamped_name` (or ``name`` when not ``add_timestamp``),
+        so repeated runs keep every output instead of overwriting one file."""
+        target = self.timestamped_name(name) if add_timestamp else name
+        return self.save(obj, category, target, **options)
 
     def load(self, category: Dir | str, name: str, **options: Any) -> Any:
         """Read the file with the codec for its extension."""
