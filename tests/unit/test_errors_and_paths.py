@@ -81,7 +81,7 @@ def test_dependency_missing_gives_pip_line() -> None:
 
 
 def test_dir_members_equal_folder_names_and_parse_errors_list_valid() -> None:
-    assert Dir.OUTPUT == "output" and Dir.parse("logs") is Dir.LOGS
+    assert str(Dir.OUTPUT) == "output" and Dir.parse("logs") is Dir.LOGS
     with pytest.raises(HelpfulError) as info:
         Dir.parse("outputs")
     assert "'outputs'" in str(info.value) and "generated_payloads" in str(info.value)

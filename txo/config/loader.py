@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 
 from jsonschema import Draft202012Validator
 from jsonschema import ValidationError as JsonSchemaError
@@ -88,7 +88,7 @@ class ConfigSchema:
         self._validator = Draft202012Validator(schema)
 
     @classmethod
-    def bundled(cls) -> ConfigSchema:
+    def bundled(cls) -> Self:
         """The schema shipped with txo (same shape as v2.1's)."""
         text = resources.files("txo.config").joinpath("schemas", SCHEMA_NAME).read_text("utf-8")
         return cls(json.loads(text), SCHEMA_NAME, trusted=True)
