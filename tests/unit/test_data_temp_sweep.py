@@ -4,6 +4,9 @@ request for a whole folder.  Staleness is judged by an injected clock, never by 
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +17,7 @@ from txo.paths import Dir, ProjectPaths
 from txo.testing import FakeClock
 
 WALL = 1_800_000_000.0
+ROOT = str(Path(__file__).resolve().parents[2])
 
 
 def leftover(folder: Path, target: str, hex_part: str, age: float) -> Path:
@@ -97,3 +101,37 @@ def test_cleanup_of_a_folder_dry_run_then_delete(
 
 def test_cleanup_of_a_missing_folder_is_empty(data: DataHandler) -> None:
     assert data.clean_temp_files(Dir.TMP) == []
+
+
+CHILD = """
+import sys
+from txo.data import atomic_write
+with atomic_write(sys.argv[1]) as stream:
+    stream.write(b"partial" * 100_000)
+    stream.flush()
+    print("writing", flush=True)
+    sys.stdin.read()  # killed here, mid-save
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
+def test_a_save_killed_with_sigkill_is_swept_by_the_next_save(tmp_path: Path) -> None:
+    target = tmp_path / "output" / "rows.json"
+    target.parent.mkdir()
+    target.write_text('{"old": true}', encoding="utf-8")
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(target)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": ROOT},
+    )  # fmt: skip
+    assert child.stdout is not None and child.stdout.readline() == b"writing\n"
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+    assert child.stdin is not None and child.stdout is not None
+    child.stdin.close()
+    child.stdout.close()
+    left = list(target.parent.glob(f".rows.json.*{TEMP_SUFFIX}"))
+    assert len(left) == 1 and target.read_text(encoding="utf-8") == '{"old": true}'
+
+    later = FakeClock(wall_start=left[0].stat().st_mtime + DEFAULT_TEMP_GRACE_SECONDS + 1)
+    DataHandler(ProjectPaths(tmp_path), clock=later).save({"new": 1}, Dir.OUTPUT, "rows.json")
+    assert [p.name for p in target.parent.iterdir()] == ["rows.json"]
