@@ -6,7 +6,10 @@ through the pure-Python encoder, which was most of the cost of saving
 100k rows.  Here only the structure above the innermost containers is
 walked in Python: a dict or list whose members are all scalars - a row -
 is written by the C encoder, whose item separator carries the newline and
-indentation of its level, and is then wrapped in the lines of its brackets.
+indentation of its level, and is then wrapped in the lines of its brackets;
+a dict that also holds containers is written the same way with each
+container replaced by a random placeholder, swapped afterwards for the
+container's own text.
 The output is the stdlib's exactly (a property test compares them).
 """
 
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import json
 import json.encoder
+import secrets
 from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -41,7 +45,11 @@ def indented_dumps(
 def _is_leaf(values: Any) -> bool:
     """True when no member is a container (so the C encoder lays it out in one go)."""
     types = set(map(type, values))
-    return types <= _SCALARS or not any(issubclass(t, _CONTAINERS) for t in types)
+    if types <= _SCALARS:
+        return True
+    if not types.isdisjoint(_CONTAINERS):
+        return False
+    return not any(issubclass(t, _CONTAINERS) for t in types)
 
 
 class _Encoder:
@@ -55,6 +63,7 @@ class _Encoder:
         self.leaves: dict[int, Any] = {}
         self.scalar = self._c_encoder(", ")
         self.markers: set[int] = set()
+        self.token = f"txo-nested-{secrets.token_hex(16)}-"  # never in real data
         self.plain: dict[type, Callable[[Any], str]] = {
             str: self.strings,
             int: int.__repr__,
@@ -118,30 +127,22 @@ class _Encoder:
         return parts
 
     def _dict(self, obj: dict[Any, Any], level: int) -> str:
+        """Non-empty containers become placeholders, so the C encoder still lays out the
+        keys and scalars (with key conversion and ``sort_keys``); then each placeholder is
+        swapped for its container's text."""
         if _is_leaf(obj.values()):
             return self._leaf(obj, level)
         marker = self._enter(obj)
-        inner = self.pad * (level + 1)
-        items = sorted(obj.items()) if self.sort_keys else obj.items()
-        parts = [
-            f"{self.strings(_key_text(key))}: {self.encode(value, level + 1)}"
-            for key, value in items
-        ]
+        flat = dict(obj)
+        nested: list[str] = []
+        for key in [k for k, v in obj.items() if isinstance(v, _CONTAINERS) and v]:
+            flat[key] = f"{self.token}{len(nested)}"
+            nested.append(self.encode(obj[key], level + 1))
+        text = self._leaf(flat, level)
+        for index, part in enumerate(nested):
+            text = text.replace(f'"{self.token}{index}"', part, 1)
         self.markers.discard(marker)
-        return "{\n" + inner + f",\n{inner}".join(parts) + f"\n{self.pad * level}}}"
-
-
-def _key_text(key: Any) -> str:
-    """The json module's rules for non-string keys."""
-    if isinstance(key, str):
-        return key
-    if isinstance(key, float):
-        return json.dumps(key)
-    if key is True or key is False or key is None:
-        return {True: "true", False: "false", None: "null"}[key]
-    if isinstance(key, int):
-        return int.__repr__(key)
-    raise TypeError(f"keys must be str, int, float, bool or None, not {key.__class__.__name__}")
+        return text
 
 
 def _float_text(value: float) -> str:
