@@ -141,3 +141,18 @@ def test_unterminated_quote_in_the_header(data: DataHandler, as_dataframe: bool)
     write(data, "head.csv", '"a,b\n1,2\n')
     with pytest.raises(ValidationError, match="row starting on line 1 is never closed"):
         load(data, "head.csv", as_dataframe)
+
+
+@pytest.mark.parametrize("as_dataframe", PATHS)
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_every_line_ending_with_and_without_quotes(
+    data: DataHandler, as_dataframe: bool, newline: str
+) -> None:
+    for name, body in (("plain.csv", "a,b|1,2|3,4|"), ("quoted.csv", 'a,b|"1",2|3,"4"|')):
+        write(data, name, body.replace("|", newline))
+        loaded = load(data, name, as_dataframe)
+        rows = loaded if isinstance(loaded, list) else loaded.astype(str).to_dict("records")  # type: ignore[attr-defined]
+        assert rows == [{"a": "1", "b": "2"}, {"a": "3", "b": "4"}]
+        write(data, name, body.replace("|", newline) + "5" + newline)
+        with pytest.raises(ValidationError, match="line 4 has 1 fields"):
+            load(data, name, as_dataframe)

@@ -17,8 +17,9 @@ file, to name the exact line.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import islice
+from itertools import islice, repeat
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
@@ -38,6 +39,32 @@ def _open(source: Path, encoding: str) -> TextIO:
     return source.open(encoding=encoding, newline="")
 
 
+def _read(source: Path, encoding: str) -> str:
+    with _open(source, encoding) as handle:
+        return handle.read()
+
+
+def _plain_lines(text: str) -> list[str] | None:
+    """The non-blank lines of a file without a quote character whose lines end in ``\n``
+    or ``\r\n``, else None.  Such a file needs no CSV parser: one line is one row and
+    ``str.split`` gives exactly the csv module's fields, three times faster."""
+    if '"' in text:
+        return None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:
+            return None
+    return list(filter(None, text.split("\n")))
+
+
+def _records(text: str, delimiter: str) -> Iterator[list[str]]:
+    """The file's rows; a blank line gives an empty row (or none at all)."""
+    lines = _plain_lines(text)
+    if lines is not None:
+        return map(str.split, lines, repeat(delimiter))
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+
+
 def _rows(reader: Iterator[list[str]], nrows: int | None) -> Iterator[list[str]]:
     """Data rows without blank lines, at most ``nrows`` of them."""
     rows = filter(None, reader)
@@ -54,16 +81,15 @@ def read_rows(
     allow_ragged: bool,
 ) -> list[dict[str, str]]:
     """``list[dict[str, str]]`` for the file; a malformed file raises ValidationError."""
-    with _open(source, encoding) as handle:
-        reader = csv.reader(handle, delimiter=delimiter, strict=True)
-        try:
-            header = next(filter(None, reader), None)
-            if header is None:
-                return []
-            build = _builder(_columns(header, usecols, source))
-            return build(_rows(reader, nrows), len(header), _fixer(len(header), allow_ragged))
-        except (csv.Error, _Malformed):
-            pass
+    reader = _records(_read(source, encoding), delimiter)
+    try:
+        header = next(filter(None, reader), None)
+        if header is None:
+            return []
+        build = _builder(_columns(header, usecols, source))
+        return build(_rows(reader, nrows), len(header), _fixer(len(header), allow_ragged))
+    except (csv.Error, _Malformed):
+        pass
     explain(source, encoding=encoding, delimiter=delimiter, allow_ragged=allow_ragged)
 
 
@@ -72,8 +98,14 @@ def check_shape(
 ) -> None:
     """Check quoting and row lengths before pandas reads the file (pandas pads short rows
     silently and turns one extra value per row into an index)."""
-    with _open(source, encoding) as handle:
-        reader = csv.reader(handle, delimiter=delimiter, strict=True)
+    text = _read(source, encoding)
+    lines = _plain_lines(text)
+    if lines is not None:  # count delimiters: no list per row
+        width = lines[0].count(delimiter) + 1 if lines else 0
+        data = lines[1:] if nrows is None else lines[1 : 1 + nrows]
+        lengths = {count + 1 for count in set(map(str.count, data, repeat(delimiter)))}
+    else:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
         try:
             width = len(next(filter(None, reader), ()))
             lengths = set(map(len, _rows(reader, nrows)))
