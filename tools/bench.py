@@ -40,9 +40,13 @@ __all__ = [
     "FLOOR",
     "GROUP_CLIENT",
     "GROUP_CONFIG",
+    "GROUP_CSV_LOAD_MINIMAL",
+    "GROUP_CSV_LOAD_REALISTIC",
     "GROUP_DATA_CSV",
     "GROUP_DATA_JSON",
     "GROUP_IMPORT",
+    "GROUP_JSON_SAVE_MINIMAL",
+    "GROUP_JSON_SAVE_REALISTIC",
     "GROUP_LOGGING",
     "GROUP_MIGRATE",
     "GROUP_POOL",
@@ -67,6 +71,10 @@ GROUP_MIGRATE = "migrate-check"
 GROUP_CONFIG = "config-load"
 GROUP_DATA_JSON = "data-json"
 GROUP_DATA_CSV = "data-csv"
+GROUP_JSON_SAVE_MINIMAL = "data-json-save-minimal"
+GROUP_JSON_SAVE_REALISTIC = "data-json-save-realistic"
+GROUP_CSV_LOAD_MINIMAL = "data-csv-load-minimal"
+GROUP_CSV_LOAD_REALISTIC = "data-csv-load-realistic"
 
 SUBJECT, BASELINE, FLOOR = "subject", "baseline", "floor"
 ROLES = frozenset({SUBJECT, BASELINE, FLOOR})
@@ -114,6 +122,10 @@ TARGETS: tuple[Target, ...] = (
     Target(GROUP_CONFIG, "Config load + validation vs json + jsonschema", None),
     Target(GROUP_DATA_JSON, "DataHandler JSON save+load vs json module", None),
     Target(GROUP_DATA_CSV, "DataHandler CSV DataFrame save+load vs pandas", None),
+    Target(GROUP_JSON_SAVE_MINIMAL, "JSON save 100k minimal rows vs json.dump", 1.3),
+    Target(GROUP_JSON_SAVE_REALISTIC, "JSON save 100k realistic rows vs json.dump", 1.3),
+    Target(GROUP_CSV_LOAD_MINIMAL, "CSV load 100k minimal rows: dicts vs DataFrame", 1.5),
+    Target(GROUP_CSV_LOAD_REALISTIC, "CSV load 100k realistic rows: dicts vs DataFrame", 1.5),
 )
 
 

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from json import JSONDecodeError
 
 __all__ = [
     "ApiAuthenticationError",
@@ -26,11 +29,14 @@ __all__ = [
     "ErrorContext",
     "FileOperationError",
     "HelpfulError",
+    "InvalidArgumentError",
+    "InvalidIdError",
     "MissingConfigError",
     "RateLimitError",
     "SchemaViolation",
     "TxoError",
     "ValidationError",
+    "describe_json_error",
 ]
 
 
@@ -97,6 +103,11 @@ def _indent(text: str) -> str:
     return "\n".join("    " + line for line in text.splitlines())
 
 
+class InvalidArgumentError(HelpfulError):
+    """A command-line argument has a value the script cannot use; runners exit 2 for it,
+    as for any other bad argument."""
+
+
 # --- configuration -----------------------------------------------------------
 
 
@@ -132,6 +143,12 @@ class MissingConfigError(ConfigError, KeyError):
         self.source = source
         self.found_prefix = found_prefix
         self.suggestions = tuple(suggestions)
+
+
+class InvalidIdError(InvalidArgumentError, ConfigError):
+    """An organisation or environment id that cannot be part of a config file name
+    (e.g. ``../../etc``): a bad argument, and a configuration error for code that
+    catches ``ConfigError``."""
 
 
 @dataclass(slots=True, frozen=True)
@@ -296,3 +313,83 @@ class CircuitOpenError(ApiError):
     def __init__(self, message: str, *, retry_at: float, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.retry_at = retry_at
+
+
+# --- wording shared by every JSON reader ----------------------------------------
+
+
+def describe_json_error(exc: JSONDecodeError) -> tuple[str, str]:
+    """``(problem, fix)`` for a JSON syntax error, as whole sentences.
+
+    The json module's own messages are fragments meant to be followed by a
+    position ("Unterminated string starting at"); this names the problem in
+    words and gives the fix for that problem.  The document text is inspected
+    only to tell cases apart, never quoted (it may be a secrets file).
+    """
+    here = exc.doc[exc.pos : exc.pos + 1]
+    message = exc.msg
+    if not exc.doc.strip():
+        return "the file is empty", "Write a JSON object into it; {} is the smallest one."
+    if message.startswith("Unterminated string"):
+        return (
+            "the string that starts here is never closed",
+            'Add the closing double quote ("); a quote inside a string is written \\".',
+        )
+    if message.startswith("Invalid control character"):
+        return (
+            "a string contains a raw line break or tab",
+            "Close the string on the same line, or write the character as \\n or \\t.",
+        )
+    if message.startswith("Invalid \\"):
+        return (
+            "a backslash in a string starts an escape JSON does not know",
+            'Write a literal backslash as \\\\ (a Windows path: "C:\\\\data").',
+        )
+    if message.startswith("Extra data"):
+        return (
+            "there is more text after the end of the JSON value",
+            "Keep one top-level value: remove the extra text, or put several objects in one "
+            "list [ {...}, {...} ].",
+        )
+    before = exc.doc[: exc.pos].rstrip()[-1:]
+    return _describe_expectation(message, here, before)
+
+
+def _describe_expectation(message: str, here: str, before: str) -> tuple[str, str]:
+    """The "Expecting ..." family (and anything newer the json module may say)."""
+    if not here:
+        return (
+            "the file ends before every { and [ is closed",
+            "Add the missing closing } or ] (and check the file was saved completely).",
+        )
+    if before == ":" and here in ",}]" and message == "Expecting value":
+        return (
+            "the value after a key's colon is missing",
+            'Write a value after the colon ("key": null if it has none), or remove the key.',
+        )
+    if here == "'":
+        return (
+            "a string uses single quotes, but JSON strings and keys need double quotes",
+            'Replace the single quotes with double quotes: {"key": "value"}.',
+        )
+    if (here in ("}", "]") and before == ",") or "trailing comma" in message:
+        return (
+            f"there is a trailing comma before '{here}'",
+            "Remove the comma after the last item.",
+        )
+    if message == "Expecting ':' delimiter":
+        return "the colon is missing after a key", 'Put a colon between key and value: "key": 1.'
+    if message == "Expecting ',' delimiter":
+        return (
+            "a comma is missing between two items",
+            "Add a comma after the previous value (before this position).",
+        )
+    if message.startswith("Expecting property name"):
+        return "a key in double quotes is expected here", 'Write every key in double quotes: "key".'
+    if message == "Expecting value":
+        return (
+            "the text here is not a JSON value",
+            "Use a number, a string in double quotes, true/false/null (lower case), "
+            "an object {...} or a list [...].",
+        )
+    return message.rstrip(": "), "Correct the JSON at that position."

@@ -9,7 +9,9 @@ and returns an exit code:
 0     success
 1     a HelpfulError (its three parts are printed, no traceback),
       or an unexpected error (traceback logged, redacted)
-2     bad command-line arguments
+2     bad command-line arguments (argparse's usage errors, and an
+      ``InvalidArgumentError`` such as an org/env id that is not a
+      safe file-name part)
 130   interrupted (Ctrl-C)
 ====  ==========================================================
 
@@ -25,9 +27,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
-from txo.config import ConfigLoader, ConfigProxy
+from txo.config import ConfigLoader, ConfigProxy, validate_ids
 from txo.container import Container
-from txo.errors import HelpfulError
+from txo.errors import HelpfulError, InvalidArgumentError
 from txo.paths import ProjectPaths
 
 if TYPE_CHECKING:
@@ -177,6 +179,7 @@ class _ScriptRun:
         configure: Callable[[Container], None] | None,
     ) -> int:
         def body() -> int:
+            validate_ids(self.args.org_id, self.args.env_type)  # before anything is created
             ctx = self._build_context(require_token, configure)
             main(ctx)
             ctx.logger.info("Finished: %s", self.description)
@@ -307,6 +310,9 @@ def call_guarded(
     """
     try:
         return body()
+    except InvalidArgumentError as exc:  # a bad org/env id is a bad argument
+        report(exc, traceback=False)
+        return EXIT_USAGE
     except HelpfulError as exc:
         report(exc, traceback=False)
         return EXIT_ERROR

@@ -194,7 +194,7 @@ def test_invalid_json_config_gives_line_column_and_a_json_fix(project: Path) -> 
     assert "acme-test-config.json" in run.stderr
     assert "line 1, column 13" in run.stderr
     assert "Check your config file is valid JSON and matches the schema" not in run.stderr
-    assert "missing comma" in run.stderr
+    assert "a key in double quotes is expected here" in run.stderr  # the exact problem
 
 
 def test_invalid_secrets_file_names_the_secrets_file(project: Path) -> None:
@@ -247,7 +247,7 @@ def test_data_errors_say_it_once_with_position_and_fix(project: Path) -> None:
     assert "bad.json" in message
     assert "line 1, column" in message
     assert "Check the data against what the operation expects" not in message
-    assert "JSON" in message.partition("FIX:")[2]
+    assert 'Write every key in double quotes: "key".' in message.partition("FIX:")[2]
 
 
 def test_compat_config_loader_refuses_ids_that_leave_config(

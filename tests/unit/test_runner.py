@@ -137,3 +137,20 @@ def test_a_service_that_fails_to_close_is_logged_and_fails_the_run(project: TxoP
     assert _run(project, main)[0] == 1
     assert "Unexpected error: flush failed" in _log(project)
     assert logging.getLogger().handlers == before  # logging was still closed
+
+
+@pytest.mark.parametrize(
+    ("org_id", "env_type"), [("../../etc", "test"), ("txo", "../prod"), ("-x", "test")]
+)
+def test_invalid_org_or_env_id_exits_2_as_bad_arguments(
+    project: TxoProject, org_id: str, env_type: str
+) -> None:
+    ran: list[bool] = []
+    stderr = io.StringIO()
+    code = run_script(
+        lambda ctx: ran.append(True), "Unit run", argv=["--", org_id, env_type],
+        root=str(project.root), environ={}, stderr=stderr,
+    )  # fmt: skip
+    assert code == 2 and not ran
+    output = stderr.getvalue() + _log(project)
+    assert "Invalid" in output and "letters, digits" in output

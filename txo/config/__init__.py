@@ -8,6 +8,7 @@ from txo.config.loader import (
     config_filenames,
     read_json_object,
     secret_key,
+    validate_ids,
 )
 from txo.config.proxy import ConfigProxy
 
@@ -20,4 +21,5 @@ __all__ = [
     "config_filenames",
     "read_json_object",
     "secret_key",
+    "validate_ids",
 ]

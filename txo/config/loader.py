@@ -14,17 +14,24 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 
 from jsonschema import Draft202012Validator
 from jsonschema import ValidationError as JsonSchemaError
 from jsonschema.exceptions import SchemaError
 
 from txo.config.proxy import ConfigProxy
-from txo.errors import ConfigError, ConfigSchemaError, SchemaViolation
+from txo.errors import (
+    ConfigError,
+    ConfigSchemaError,
+    InvalidIdError,
+    SchemaViolation,
+    describe_json_error,
+)
 from txo.paths import Dir, ProjectPaths
 
 __all__ = [
+    "EXAMPLE_SECRETS",
     "SCHEMA_NAME",
     "ConfigLoader",
     "ConfigSchema",
@@ -34,6 +41,7 @@ __all__ = [
     "config_filenames",
     "read_json_object",
     "secret_key",
+    "validate_ids",
 ]
 
 SCHEMA_NAME = "org-env-config-schema.json"
@@ -42,6 +50,7 @@ _EXAMPLE_CONFIG = (
     '{\n  "global": {"api-base-url": "https://api.example.com", "api-version": "v2"},\n'
     '  "script-behavior": {"api-timeouts": {"rest-timeout-seconds": 60}}\n}'
 )
+EXAMPLE_SECRETS = '{\n  "client-secret": "your-client-secret",\n  "az-token": "your-token"\n}'
 
 
 class SecretSink(Protocol):
@@ -80,7 +89,7 @@ class ConfigSchema:
         self._validator = Draft202012Validator(schema)
 
     @classmethod
-    def bundled(cls) -> ConfigSchema:
+    def bundled(cls) -> Self:
         """The schema shipped with txo (same shape as v2.1's)."""
         text = resources.files("txo.config").joinpath("schemas", SCHEMA_NAME).read_text("utf-8")
         return cls(json.loads(text), SCHEMA_NAME, trusted=True)
@@ -146,7 +155,7 @@ class ConfigLoader:
         include_secrets: bool = True,
     ) -> LoadedConfig:
         """Read, validate and inject secrets; raise a ConfigError on any problem."""
-        main_name, secrets_name = config_filenames(_safe(org_id, "org_id"), _safe(env_type, "env"))
+        main_name, secrets_name = config_filenames(*validate_ids(org_id, env_type))
         main_file = self._paths.path(Dir.CONFIG, main_name)
         data = read_json_object(main_file, missing_fix=self._missing_config_fix(main_name))
         if validate:
@@ -166,7 +175,7 @@ class ConfigLoader:
         )
 
     def _inject_secrets(self, data: dict[str, Any], secrets_file: Path) -> tuple[str, ...]:
-        secrets = read_json_object(secrets_file, missing_fix="")
+        secrets = read_json_object(secrets_file, missing_fix="", example=EXAMPLE_SECRETS)
         keys = []
         for name, value in secrets.items():
             if isinstance(value, dict | list):
@@ -184,44 +193,68 @@ class ConfigLoader:
         return tuple(keys)
 
 
-def read_json_object(path: Path, *, missing_fix: str) -> dict[str, Any]:
-    """Parse a JSON file that must hold an object; helpful errors for every failure."""
+def read_json_object(
+    path: Path, *, missing_fix: str, example: str = _EXAMPLE_CONFIG
+) -> dict[str, Any]:
+    """Parse a JSON file that must hold an object; helpful errors for every failure.
+
+    A UTF-8 BOM (Windows editors write one) is skipped.  ``example`` is what a
+    correct file of this kind looks like (the main config's by default).
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ConfigError(
             f"Configuration file not found: {path}",
             missing_fix or f"Create {path.name} in {path.parent}.",
-            _EXAMPLE_CONFIG,
+            example,
         ) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise ConfigError(
-            f"Cannot read configuration file {path}: {exc.__class__.__name__}",
-            "Check the file's permissions and that it is UTF-8 text.",
+            f"{path} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset "
+            f"{exc.start} cannot be decoded).",
+            "Save the file as UTF-8 (with or without BOM); in Notepad or VS Code choose "
+            "the UTF-8 encoding when saving.",
+            example,
+        ) from None
+    except OSError as exc:
+        raise ConfigError(
+            f"Cannot read {path}: {exc.strerror or exc.__class__.__name__}.",
+            "Check that the file is readable by the user running the script.",
             f"chmod u+r {path}",
         ) from None
+    return _parse_object(text, path, example)
+
+
+def _parse_object(text: str, path: Path, example: str) -> dict[str, Any]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
+        problem, fix = describe_json_error(exc)
         raise ConfigError(
-            f"Invalid JSON in {path} at line {exc.lineno}, column {exc.colno}: {exc.msg}",
-            "Fix the JSON syntax at that position (look for a missing comma or quote, or a "
-            "trailing comma).",
-            _EXAMPLE_CONFIG,
+            f"Invalid JSON in {path} at line {exc.lineno}, column {exc.colno}: {problem}.",
+            fix,
+            example,
         ) from None
     if not isinstance(data, dict):
         raise ConfigError(
             f"{path} must hold a JSON object, not a {type(data).__name__}.",
-            "Wrap the settings in { … }.",
-            _EXAMPLE_CONFIG,
+            "Wrap the settings in { … }, as in the example.",
+            example,
         )
     return data
 
 
+def validate_ids(org_id: str, env_type: str) -> tuple[str, str]:
+    """Both ids, unchanged; an id that cannot be part of a file name raises InvalidIdError."""
+    return _safe(org_id, "org_id"), _safe(env_type, "env_type")
+
+
 def _safe(value: str, what: str) -> str:
     if not _SAFE_NAME.match(value):
-        raise ConfigError(
-            f"Invalid {what} {value!r}: it becomes part of a file name.",
+        raise InvalidIdError(
+            f"Invalid {what} {value!r}: it becomes part of a file name (the config "
+            "file's), so it may not contain '/', '\\' or '..', nor start with '-' or '.'.",
             "Use letters, digits, '-', '_' or '.', starting with a letter or digit.",
             "python my_script.py txo test",
         )

@@ -10,10 +10,17 @@ from __future__ import annotations
 import errno
 import logging
 import os
+from datetime import UTC, datetime
 from pathlib import Path, PurePath
 from typing import Any, NoReturn
 
-from txo.data.atomic import atomic_write
+from txo.clock import Clock, SystemClock
+from txo.data.atomic import (
+    DEFAULT_TEMP_GRACE_SECONDS,
+    atomic_write,
+    remove_temp_files,
+    stale_temp_files,
+)
 from txo.data.codecs.registry import CodecRegistry
 from txo.errors import FileOperationError, TxoError, ValidationError
 from txo.paths import Dir, ProjectPaths
@@ -56,11 +63,20 @@ def _category_member(path: Path) -> str:
 class DataHandler:
     """Saves and loads files under a project's category folders."""
 
-    __slots__ = ("_codecs", "_paths")
+    __slots__ = ("_clock", "_codecs", "_paths", "_temp_grace")
 
-    def __init__(self, paths: ProjectPaths, *, codecs: CodecRegistry | None = None) -> None:
+    def __init__(
+        self,
+        paths: ProjectPaths,
+        *,
+        codecs: CodecRegistry | None = None,
+        clock: Clock | None = None,
+        temp_grace_seconds: float = DEFAULT_TEMP_GRACE_SECONDS,
+    ) -> None:
         self._paths = paths
         self._codecs = codecs if codecs is not None else CodecRegistry.default()
+        self._clock = clock if clock is not None else SystemClock()
+        self._temp_grace = temp_grace_seconds
 
     @property
     def codecs(self) -> CodecRegistry:
@@ -85,7 +101,7 @@ class DataHandler:
         target = self.path(category, name)
         writer = self._codecs.for_path(target).encoder(obj, target, **options)
         try:
-            with atomic_write(target) as stream:
+            with atomic_write(target, clock=self._clock, temp_grace=self._temp_grace) as stream:
                 writer(stream)
         except TxoError:
             raise
@@ -93,6 +109,33 @@ class DataHandler:
             _raise_os_error(exc, target, "save")
         logger.debug("Saved %s (%d bytes)", target, target.stat().st_size)
         return target
+
+    def utc_timestamp(self) -> str:
+        """The handler's clock as UTC ``YYYY-MM-DDTHHMMSSZ`` (sortable, safe in file names)."""
+        return datetime.fromtimestamp(self._clock.time(), UTC).strftime("%Y-%m-%dT%H%M%SZ")
+
+    def timestamped_name(self, name: str, timestamp: str | None = None) -> str:
+        """``name`` with ``_<timestamp>`` before the last dot of its file name
+        (``report.json`` → ``report_2024-05-01T080907Z.json``); appended if it has none."""
+        stamp = timestamp if timestamp is not None else self.utc_timestamp()
+        folder, _, filename = name.rpartition("/")
+        stem, dot, suffix = filename.rpartition(".")
+        stamped = f"{stem}_{stamp}.{suffix}" if dot and stem else f"{filename}_{stamp}"
+        return f"{folder}/{stamped}" if folder else stamped
+
+    def save_with_timestamp(
+        self,
+        obj: Any,
+        category: Dir | str,
+        name: str,
+        *,
+        add_timestamp: bool = True,
+        **options: Any,
+    ) -> Path:
+        """:meth:`save` under :meth:`timestamped_name` (or ``name`` when not ``add_timestamp``),
+        so repeated runs keep every output instead of overwriting one file."""
+        target = self.timestamped_name(name) if add_timestamp else name
+        return self.save(obj, category, target, **options)
 
     def load(self, category: Dir | str, name: str, **options: Any) -> Any:
         """Read the file with the codec for its extension."""
@@ -129,6 +172,26 @@ class DataHandler:
             _raise_os_error(exc, target, "delete")
         logger.debug("Deleted %s", target)
         return True
+
+    def clean_temp_files(
+        self,
+        category: Dir | str,
+        *,
+        dry_run: bool = False,
+        grace_seconds: float | None = None,
+    ) -> list[Path]:
+        """Remove temporary files that killed saves left in a category folder (and below).
+
+        Only files not written to for ``grace_seconds`` (default: the handler's grace
+        period) are stale; a younger one may be a save still running.  With
+        ``dry_run`` nothing is deleted.  Returns the files removed (or that would be).
+        """
+        folder = self._paths.dir(category)
+        grace = self._temp_grace if grace_seconds is None else grace_seconds
+        stale = stale_temp_files(folder, self._clock.time(), grace, recursive=True)
+        if dry_run:
+            return stale
+        return remove_temp_files(stale)
 
     def size(self, category: Dir | str, name: str) -> int:
         """The file size in bytes."""

@@ -34,6 +34,7 @@ from txo.data.codecs.base import (
     unencodable,
     wrong_type,
 )
+from txo.data.codecs.csv_rows import check_shape, read_rows
 from txo.errors import ValidationError
 
 __all__ = ["CsvCodec", "CsvLoadOptions", "CsvSaveOptions"]
@@ -68,7 +69,11 @@ class CsvSaveOptions:
 
 @dataclass(frozen=True, slots=True)
 class CsvLoadOptions:
-    """``usecols``: names or positions; ``nrows``: data rows; ``dtype``: DataFrames only."""
+    """``usecols``: names or positions; ``nrows``: data rows; ``dtype``: DataFrames only.
+
+    ``allow_ragged`` pads rows with fewer fields than the header ('' or NaN); a row
+    with more fields is always an error (see :mod:`txo.data.codecs.csv_rows`).
+    """
 
     delimiter: str | None = None
     encoding: str = "utf-8-sig"
@@ -76,6 +81,7 @@ class CsvLoadOptions:
     nrows: int | None = None
     as_dataframe: bool = False
     dtype: Any = None
+    allow_ragged: bool = False
 
     def __post_init__(self) -> None:
         _check_delimiter(self.delimiter)
@@ -113,7 +119,14 @@ class CsvCodec:
         if opts.as_dataframe:
             return self._read_frame(source, opts, delimiter)
         try:
-            return _read_rows(source, opts, delimiter)
+            return read_rows(
+                source,
+                encoding=opts.encoding,
+                delimiter=delimiter,
+                usecols=opts.usecols,
+                nrows=opts.nrows,
+                allow_ragged=opts.allow_ragged,
+            )
         except UnicodeDecodeError as exc:
             raise undecodable(source, opts.encoding, exc) from None
 
@@ -125,6 +138,13 @@ class CsvCodec:
             feature="Loading CSV as a DataFrame",
         )
         try:
+            check_shape(
+                source,
+                encoding=opts.encoding,
+                delimiter=delimiter,
+                nrows=opts.nrows,
+                allow_ragged=opts.allow_ragged,
+            )
             return pd.read_csv(
                 source,
                 sep=delimiter,
@@ -211,43 +231,6 @@ def _frame_writer(frame: Any, opts: CsvSaveOptions, delimiter: str, target: Path
             frame.to_csv(text, sep=delimiter, index=opts.index, lineterminator=opts.lineterminator)
 
     return write
-
-
-def _read_rows(source: Path, opts: CsvLoadOptions, delimiter: str) -> list[dict[str, str]]:
-    with source.open(encoding=opts.encoding, newline="") as handle:
-        reader = csv.DictReader(handle, delimiter=delimiter, restval="")
-        columns = _columns(reader, opts.usecols, source)
-        rows: list[dict[str, str]] = []
-        try:
-            for row in reader:
-                if opts.nrows is not None and len(rows) >= opts.nrows:
-                    break
-                if None in row:
-                    raise _bad_csv(
-                        source, f"line {reader.line_num} has more fields than the header"
-                    )
-                rows.append(row if columns is None else {c: row[c] for c in columns})
-        except csv.Error as exc:
-            raise _bad_csv(source, f"line {reader.line_num}: {exc}") from None
-    return rows
-
-
-def _columns(
-    reader: csv.DictReader[str], usecols: Sequence[str | int] | None, source: Path
-) -> list[str] | None:
-    header = list(reader.fieldnames or ())
-    if usecols is None:
-        return None
-    names = [header[c] if isinstance(c, int) and 0 <= c < len(header) else c for c in usecols]
-    missing = [c for c in names if c not in header]
-    if missing:
-        raise ValidationError(
-            f"Column(s) {missing} in usecols are not in {source}; its header is {header}.",
-            "Use names from the header (or 0-based positions).",
-            f"data.load(Dir.DATA, '{source.name}', usecols={header[:2]!r})",
-            field="usecols",
-        )
-    return [str(c) for c in names]
 
 
 def _bad_rows(target: Path, exc: Exception) -> ValidationError:

@@ -1,7 +1,11 @@
 """Excel codec (pandas + openpyxl, imported only when an Excel file is used).
 
 Save takes a DataFrame or a list of dicts and writes one sheet
-(``sheet_name`` default ``'Sheet1'``, ``index`` default False).  Load
+(``sheet_name`` default ``'Sheet1'``, ``index`` default False), or a dict
+``{sheet name: DataFrame or rows}`` and writes one sheet per entry, in order.
+Sheet names are checked before any file is opened: 1-31 characters, none of
+``: \\ / ? * [ ]``, no leading or trailing apostrophe, unique ignoring case
+(Excel's own rules; openpyxl would write a workbook Excel has to repair).  Load
 returns a DataFrame (or a dict of them with ``sheet_name=None``).  ``.xls``
 is load-only and needs the ``xlrd`` package: no maintained library writes
 the old binary format.  ``.xlsm`` is written by openpyxl without macros.
@@ -13,7 +17,7 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NoReturn
 
 from txo.data.codecs.base import (
     EXCEL_PIP_LINE,
@@ -30,9 +34,28 @@ from txo.errors import ValidationError
 
 __all__ = ["ExcelCodec", "ExcelLoadOptions", "ExcelSaveOptions"]
 
-_ACCEPTED = ("pandas DataFrame", "list of dicts", "tuple of dicts")
+_ACCEPTED = ("pandas DataFrame", "list of dicts", "tuple of dicts", "dict of sheet name -> those")
 _FEATURE = "Reading and writing Excel files"
 DEFAULT_SHEET_NAME = "Sheet1"
+_SHEET_FORBIDDEN = frozenset(":\\/?*[]")
+_SHEET_RULES = (
+    "Use 1–31 characters without : \\ / ? * [ ] and without a leading or trailing "
+    "apostrophe (Excel's rules for sheet names)."
+)
+
+
+def sheet_name_problem(name: object) -> str | None:
+    """Why Excel would refuse ``name`` as a sheet name, or None if it is fine."""
+    if not isinstance(name, str) or not name:
+        return "is not a non-empty string"
+    if len(name) > 31:
+        return f"has {len(name)} characters (at most 31)"
+    bad = sorted(_SHEET_FORBIDDEN.intersection(name))
+    if bad:
+        return f"contains {' '.join(bad)}"
+    if name.startswith("'") or name.endswith("'"):
+        return "starts or ends with an apostrophe"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,13 +66,10 @@ class ExcelSaveOptions:
     index: bool = False
 
     def __post_init__(self) -> None:
-        name = self.sheet_name
-        if name is not None and (not isinstance(name, str) or not 0 < len(name) <= 31):
+        problem = None if self.sheet_name is None else sheet_name_problem(self.sheet_name)
+        if problem is not None:
             raise OptionValueError(
-                "sheet_name",
-                "must be a name of 1–31 characters.",
-                "Use a short sheet name (Excel allows at most 31 characters).",
-                "sheet_name='Report'",
+                "sheet_name", f"the sheet name {problem}.", _SHEET_RULES, "sheet_name='Report'"
             )
 
 
@@ -84,23 +104,27 @@ class ExcelCodec:
         )
         if target.suffix.lower() == ".xls":
             raise _xls_write_refused(target)
-        if not hasattr(obj, "to_excel") and not _is_rows(obj):
+        if isinstance(obj, Mapping):
+            sheets = _checked_sheets(obj, target, opts)
+        elif hasattr(obj, "to_excel") or _is_rows(obj):
+            sheets = {opts.sheet_name or DEFAULT_SHEET_NAME: obj}
+        else:
             raise wrong_type(
                 obj, target, self.name, _ACCEPTED, f"data.save(df, Dir.OUTPUT, '{target.name}')"
             )
         pd = self._require("pandas")
         self._require("openpyxl")
-        frame = obj if hasattr(obj, "to_excel") else pd.DataFrame(list(obj))
+        frames = {
+            name: value if hasattr(value, "to_excel") else pd.DataFrame(list(value))
+            for name, value in sheets.items()
+        }
         illegal = self._openpyxl_error("IllegalCharacterError")
 
         def write(stream: BinaryIO) -> None:
             try:
-                frame.to_excel(
-                    stream,
-                    sheet_name=opts.sheet_name or DEFAULT_SHEET_NAME,
-                    index=opts.index,
-                    engine="openpyxl",
-                )
+                with pd.ExcelWriter(stream, engine="openpyxl") as workbook:
+                    for name, frame in frames.items():
+                        frame.to_excel(workbook, sheet_name=name, index=opts.index)
             except (ValueError, illegal) as exc:
                 raise _unwritable(target, exc) from exc
 
@@ -153,6 +177,55 @@ class ExcelCodec:
         """An exception class of ``openpyxl.utils.exceptions``."""
         error: type[Exception] = getattr(self._require("openpyxl.utils.exceptions"), name)
         return error
+
+
+def _checked_sheets(
+    sheets: Mapping[Any, Any], target: Path, opts: ExcelSaveOptions
+) -> Mapping[str, Any]:
+    """A ``{sheet name: DataFrame or rows}`` dict Excel can hold, or a ValidationError."""
+    example = f"data.save({{'Customers': df1, 'Vendors': df2}}, Dir.OUTPUT, '{target.name}')"
+    if opts.sheet_name != DEFAULT_SHEET_NAME:
+        return _sheet_error(
+            target,
+            "sheet_name= was given with a dict of sheets",
+            "Leave sheet_name out: the dict's keys name the sheets.",
+            example,
+        )
+    if not sheets:
+        return _sheet_error(
+            target,
+            "the dict of sheets is empty",
+            "Pass at least one sheet: {name: DataFrame}.",
+            example,
+        )
+    seen: dict[str, Any] = {}
+    for name, value in sheets.items():
+        problem = sheet_name_problem(name)
+        if problem is not None:
+            _sheet_error(target, f"the sheet name {name!r} {problem}", _SHEET_RULES, example)
+        if name.casefold() in seen:
+            _sheet_error(
+                target,
+                f"sheets {seen[name.casefold()]!r} and {name!r} have the same name to Excel "
+                "(it ignores case)",
+                "Give every sheet a different name.",
+                example,
+            )
+        seen[name.casefold()] = name
+        if not hasattr(value, "to_excel") and not _is_rows(value):
+            _sheet_error(
+                target,
+                f"sheet {name!r} holds a {type(value).__name__}",
+                "Give every sheet a pandas DataFrame or a list of dicts.",
+                example,
+            )
+    return sheets
+
+
+def _sheet_error(target: Path, problem: str, fix: str, example: str) -> NoReturn:
+    raise ValidationError(
+        f"Cannot save {target} as a workbook: {problem}.", fix, example, field="data"
+    )
 
 
 def _is_rows(obj: Any) -> bool:

@@ -31,7 +31,8 @@ from txo.data.codecs.base import (
     parse_options,
     wrong_type,
 )
-from txo.errors import ValidationError
+from txo.data.codecs.json_indent import indented_dumps
+from txo.errors import ValidationError, describe_json_error
 
 __all__ = ["JsonCodec", "JsonLoadOptions", "JsonSaveOptions", "dumps"]
 
@@ -74,14 +75,23 @@ def dumps(obj: Any, options: JsonSaveOptions = JsonSaveOptions()) -> str:
     """Serialise with exact Decimals and ISO dates (see the module docstring)."""
     marker = "txo-dec-" + secrets.token_hex(16) + "-"
     decimals: list[str] = []
-    text = json.dumps(
-        obj,
-        default=_default_hook(marker, decimals),
-        indent=None if options.compact else options.indent,
-        separators=(",", ":") if options.compact else None,
-        sort_keys=options.sort_keys,
-        ensure_ascii=options.ensure_ascii,
-    )
+    default = _default_hook(marker, decimals)
+    if options.indent is not None and not options.compact:
+        text = indented_dumps(
+            obj,
+            indent=options.indent,
+            sort_keys=options.sort_keys,
+            ensure_ascii=options.ensure_ascii,
+            default=default,
+        )
+    else:
+        text = json.dumps(
+            obj,
+            default=default,
+            separators=(",", ":") if options.compact else None,
+            sort_keys=options.sort_keys,
+            ensure_ascii=options.ensure_ascii,
+        )
     if not decimals:
         return text
     return re.sub(f'"{marker}(\\d+)"', lambda m: decimals[int(m[1])], text)
@@ -148,10 +158,10 @@ def _parse(text: str, source: Path, parse_float: Callable[[str], Any] | None = N
     try:
         return json.loads(text, parse_float=parse_float)
     except json.JSONDecodeError as exc:
+        problem, fix = describe_json_error(exc)
         raise ValidationError(
-            f"Invalid JSON in {source} at line {exc.lineno}, column {exc.colno}: {exc.msg}.",
-            f"Fix the JSON near line {exc.lineno}, column {exc.colno} "
-            "(a validator such as `python -m json.tool` shows the spot).",
+            f"Invalid JSON in {source} at line {exc.lineno}, column {exc.colno}: {problem}.",
+            f"{fix} (`python -m json.tool {source.name}` shows the spot).",
             '{"key": "value", "items": [1, 2, 3]}',
             field="json_content",
         ) from None

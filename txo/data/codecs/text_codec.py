@@ -1,7 +1,8 @@
 """Text codec: ``str`` in, ``str`` out, byte-exact.
 
 Files are written and read in binary, so Python never translates newlines:
-what you save is what you load.  ``line_ending`` normalises on save
+what you save is what you load (so a UTF-8 BOM is kept as ``\\ufeff``; pass
+``encoding="utf-8-sig"`` to drop it).  ``line_ending`` normalises on save
 (``"unix"`` → ``\\n``, ``"windows"`` → ``\\r\\n``); ``None`` keeps the text as is.
 """
 
