@@ -231,3 +231,42 @@ def test_scripts_own_loggers_log_at_the_configured_level(project: ProjectPaths) 
     assert "my_script.module - INFO - loaded 12 rows" in console.getvalue()
     assert "my_script.module - DEBUG - row detail" in logged
     assert "row detail" not in console.getvalue()
+
+
+# --- one redaction per record -------------------------------------------------------
+
+
+class CountingRedactor(Redactor):
+    """A redactor that counts its calls."""
+
+    calls = 0
+
+    def redact(self, text: str) -> str:
+        CountingRedactor.calls += 1
+        return super().redact(text)
+
+
+def test_a_record_is_redacted_once_however_many_handlers_format_it(tmp_path: Path) -> None:
+    import logging.handlers
+
+    from txo.log import RedactingFormatter
+
+    redact = CountingRedactor(load_redaction_patterns(), SecretRegistry(["once-secret-1"]))
+    console = logging.StreamHandler(io.StringIO())
+    rotating = logging.handlers.RotatingFileHandler(
+        tmp_path / "app.log", maxBytes=1_000_000, backupCount=1, encoding="utf-8"
+    )
+    logger = logging.getLogger("txo.test.once")
+    logger.propagate = False
+    for handler in (console, rotating):
+        handler.setFormatter(RedactingFormatter(redactor=redact))
+        logger.addHandler(handler)
+    try:
+        CountingRedactor.calls = 0
+        logger.warning("value %s", "once-secret-1")
+        assert CountingRedactor.calls == 1  # not once per handler, nor twice for the rotation
+    finally:
+        for handler in (console, rotating):
+            logger.removeHandler(handler)
+            handler.close()
+    assert "value [REDACTED]" in (tmp_path / "app.log").read_text(encoding="utf-8")

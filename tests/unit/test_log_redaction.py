@@ -311,3 +311,10 @@ def test_secret_trie_matches_like_a_longest_first_alternation(values: list[str],
     ordered = tuple(sorted(set(values), key=lambda v: (-len(v), v)))
     flat = re.compile("|".join(map(re.escape, ordered)))
     assert _literal_union(ordered).sub("#", text) == flat.sub("#", text)
+
+
+def test_dotted_capital_i_does_not_hide_a_keyword() -> None:
+    """re.IGNORECASE matches U+0130 as "i"; the gate's folded view must too."""
+    rule = RedactionRule.simple("pin", ["pin="], "[REDACTED]")
+    redactor = Redactor(RedactionPatterns((rule,)), SecretRegistry())
+    assert redactor.redact("door P\u0130N=4711") == "door P\u0130N=[REDACTED]"

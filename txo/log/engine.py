@@ -14,10 +14,12 @@ How :meth:`Redactor.redact` decides, cheapest step first:
    folded once (lowercase, digits to ``#``) and checked with ``in`` for a
    dozen *coarse* triggers (each fine trigger contains one: ``"token"``
    guards ``'token"'`` and ``"token="``); only the fine triggers behind a
-   coarse hit are checked next.  Rules without triggers (long token, and
-   project patterns that declare none) are joined into one regex that is
-   ``search``-ed.  When nothing fires no rule can match, and the text is
-   returned as it is: the path almost every log line takes.
+   coarse hit are checked next.  A rule whose file names no triggers (any
+   v2.1 project file) gets them derived from its regex
+   (:mod:`txo.log.triggers`); only rules where that finds nothing usable are
+   joined into one regex that is ``search``-ed.  When nothing fires no rule
+   can match, and the text is returned as it is: the path almost every log
+   line takes.
 3. **One combined regex** of the rules that could match: an alternation of
    named groups ``(?P<r0>…)|(?P<r7>…)``, compiled case-insensitively and
    cached per set of rules.  One scan applies them all; at each position the
@@ -47,6 +49,7 @@ from typing import Any
 
 from txo.log.patterns import FLAGS, RedactionPatterns, RedactionRule
 from txo.log.registry import REDACTED, WITHHELD, SecretRegistry
+from txo.log.triggers import derive_triggers
 
 __all__ = ["Redactor"]
 
@@ -213,7 +216,8 @@ def _fold(text: str, digits: bool = True) -> str:
         if not digits:
             return text.lower()
         return text.encode("ascii").translate(_ASCII_FOLD).decode("ascii")
-    lowered = text.lower().replace("\u0131", "i").replace("\u017f", "s")
+    # U+0130 lowers to "i" plus a combining dot, which would split a trigger such as "pin=".
+    lowered = text.replace("\u0130", "i").lower().replace("\u0131", "i").replace("\u017f", "s")
     return _ANY_DIGIT.sub("#", lowered) if digits else lowered
 
 
@@ -236,7 +240,8 @@ def _hits(view: str, buckets: tuple[_Bucket, ...]) -> set[int]:
 
 def _compile_rule(index: int, rule: RedactionRule) -> _Rule:
     compiled = re.compile(rule.pattern, _FLAGS)
-    triggers = tuple(dict.fromkeys(_shape(t) if "@" in t else _fold(t) for t in rule.triggers))
+    given = rule.triggers or derive_triggers(rule.pattern, _FLAGS)
+    triggers = tuple(dict.fromkeys(_shape(t) if "@" in t else _fold(t) for t in given))
     literal = "\\" not in rule.replacement
     combinable = _combinable(rule.pattern, compiled)
     return _Rule(index, compiled, rule.replacement, literal, combinable, triggers)

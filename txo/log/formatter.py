@@ -37,6 +37,8 @@ SAFE_FIELDS = frozenset(
 )  # fmt: skip
 _PERCENT_FIELD = re.compile(r"%\((\w+)\)")
 Style = Literal["%", "{", "$"]
+_PARTS = "_txo_redacted_parts"  # record attribute: (id(redactor), message, exception, stack)
+_OUTPUT = "_txo_formatted"  # record attribute: (id(formatter), formatted text)
 
 
 class RedactingFormatter(logging.Formatter):
@@ -75,28 +77,50 @@ class RedactingFormatter(logging.Formatter):
         self.redacts_parts = not defaults and _fields(chosen, style) <= SAFE_FIELDS
 
     def format(self, record: logging.LogRecord) -> str:
+        cached = getattr(record, _OUTPUT, None)
+        if cached is not None and cached[0] == id(self):
+            return str(cached[1])  # formatted before (a rotating file handler formats twice)
         try:
             if self.redacts_parts:
-                return self._format_parts(record)
-            return self.redactor.redact(super().format(record))
+                text = self._format_parts(record)
+            else:
+                text = self.redactor.redact(super().format(record))
         except Exception as exc:  # fail closed: never hand logging unredacted text
             return self._failed(record, exc)
+        setattr(record, _OUTPUT, (id(self), text))
+        return text
 
     def _format_parts(self, record: logging.LogRecord) -> str:
         """logging.Formatter.format, with the message, exception and stack redacted."""
-        redact = self.redactor.redact
-        record.message = redact(record.getMessage())
+        message, exception, stack = self.redacted_parts(record)
+        record.message = message
         if self.usesTime():
             record.asctime = self.formatTime(record, self.datefmt)
         text = self.formatMessage(record)
+        if exception:
+            text += ("" if text.endswith("\n") else "\n") + exception
+        if stack:
+            text += ("" if text.endswith("\n") else "\n") + stack
+        return text
+
+    def redacted_parts(self, record: logging.LogRecord) -> tuple[str, str, str]:
+        """The record's message, exception text and stack text, redacted once per record.
+
+        Every formatter sharing this redactor (one per handler) reuses the
+        first one's work; the cache holds only ids and redacted text, so a
+        record stays picklable for socket and queue handlers.
+        """
+        cached = getattr(record, _PARTS, None)
+        if cached is not None and cached[0] == id(self.redactor):
+            return cached[1], cached[2], cached[3]
+        redact = self.redactor.redact
+        message = redact(record.getMessage())
         if record.exc_info and not record.exc_text:
             record.exc_text = self.formatException(record.exc_info)
-        if record.exc_text:
-            text += ("" if text.endswith("\n") else "\n") + redact(record.exc_text)
-        if record.stack_info:
-            stack = self.formatStack(record.stack_info)
-            text += ("" if text.endswith("\n") else "\n") + redact(stack)
-        return text
+        exception = redact(record.exc_text) if record.exc_text else ""
+        stack = redact(self.formatStack(record.stack_info)) if record.stack_info else ""
+        setattr(record, _PARTS, (id(self.redactor), message, exception, stack))
+        return message, exception, stack
 
     def _failed(self, record: logging.LogRecord, exc: Exception) -> str:
         notice = (
