@@ -144,14 +144,15 @@ class _RuleSet:
     """
 
     _CACHE_LIMIT = 256
-    __slots__ = ("_cache", "digits", "letters", "rules", "shapes", "ungated", "words")
+    __slots__ = ("_cache", "digits", "rules", "shape_min", "shapes", "ungated", "words")
 
     def __init__(self, rules: Iterable[RedactionRule]) -> None:
         self.rules = tuple(_compile_rule(index, rule) for index, rule in enumerate(rules))
         self.words = _buckets(self.rules, shape=False)
         self.shapes = _buckets(self.rules, shape=True)
         self.digits = any("#" in t for _, fine in self.words for t, _ in fine)
-        self.letters = bool(self.shapes)
+        # A text shorter than every @ trigger cannot hold one: skip the shape view.
+        self.shape_min = min((len(t) for _, fine in self.shapes for t, _ in fine), default=-1)
         self.ungated = _Ungated(r for r in self.rules if not r.triggers)
         self._cache: dict[frozenset[int], _Combined] = {}
 
@@ -171,9 +172,9 @@ class _RuleSet:
     def _select(self, text: str) -> frozenset[int] | None:
         """The rules that could match ``text``, or None when no rule can."""
         chosen = _hits(_fold(text, self.digits), self.words)
-        if self.letters:
+        if 0 <= self.shape_min <= len(text):
             chosen |= _hits(_shape(text), self.shapes)
-        if self.ungated.found_in(text):
+        if self.ungated.indexes and self.ungated.found_in(text):
             chosen |= self.ungated.indexes
         return frozenset(chosen) if chosen else None
 
@@ -316,7 +317,8 @@ class Redactor:
 
     def redact(self, text: str) -> str:
         """``text`` with every registered secret and pattern match replaced."""
-        secrets = self._secret_matcher()
+        state = self._secret_state
+        secrets = state[1] if state[0] == self._secrets.version else self._secret_matcher()
         result = text if secrets is None else secrets.replace(text)
         result = self._rules.apply(result)
         if secrets is not None and result is not text:

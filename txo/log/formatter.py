@@ -75,52 +75,54 @@ class RedactingFormatter(logging.Formatter):
         super().__init__(chosen, datefmt, style, validate, defaults=defaults)
         self.redactor = redactor
         self.redacts_parts = not defaults and _fields(chosen, style) <= SAFE_FIELDS
+        self._uses_time = self.usesTime()
+        self._id, self._redactor_id = id(self), id(redactor)
 
     def format(self, record: logging.LogRecord) -> str:
-        cached = getattr(record, _OUTPUT, None)
-        if cached is not None and cached[0] == id(self):
+        attributes = record.__dict__
+        cached = attributes.get(_OUTPUT)
+        if cached is not None and cached[0] == self._id:
             return str(cached[1])  # formatted before (a rotating file handler formats twice)
         try:
             if self.redacts_parts:
-                text = self._format_parts(record)
+                text = self._format_parts(record, attributes)
             else:
                 text = self.redactor.redact(super().format(record))
         except Exception as exc:  # fail closed: never hand logging unredacted text
             return self._failed(record, exc)
-        setattr(record, _OUTPUT, (id(self), text))
+        attributes[_OUTPUT] = (self._id, text)
         return text
 
-    def _format_parts(self, record: logging.LogRecord) -> str:
+    def _format_parts(self, record: logging.LogRecord, attributes: dict[str, Any]) -> str:
         """logging.Formatter.format, with the message, exception and stack redacted."""
-        message, exception, stack = self.redacted_parts(record)
-        record.message = message
-        if self.usesTime():
+        parts = attributes.get(_PARTS)
+        if parts is None or parts[0] != self._redactor_id:
+            parts = self._redacted_parts(record)
+            attributes[_PARTS] = parts
+        record.message = parts[1]
+        if self._uses_time:
             record.asctime = self.formatTime(record, self.datefmt)
-        text = self.formatMessage(record)
-        if exception:
-            text += ("" if text.endswith("\n") else "\n") + exception
-        if stack:
-            text += ("" if text.endswith("\n") else "\n") + stack
+        text: str = self._style.format(record)
+        if parts[2]:
+            text += ("" if text.endswith("\n") else "\n") + parts[2]
+        if parts[3]:
+            text += ("" if text.endswith("\n") else "\n") + parts[3]
         return text
 
-    def redacted_parts(self, record: logging.LogRecord) -> tuple[str, str, str]:
-        """The record's message, exception text and stack text, redacted once per record.
+    def _redacted_parts(self, record: logging.LogRecord) -> tuple[int, str, str, str]:
+        """The record's message, exception text and stack text, redacted.
 
-        Every formatter sharing this redactor (one per handler) reuses the
-        first one's work; the cache holds only ids and redacted text, so a
-        record stays picklable for socket and queue handlers.
+        Kept on the record, so every formatter sharing this redactor (one per
+        handler) reuses the first one's work; only an id and redacted text
+        are kept, so the record stays picklable for socket and queue handlers.
         """
-        cached = getattr(record, _PARTS, None)
-        if cached is not None and cached[0] == id(self.redactor):
-            return cached[1], cached[2], cached[3]
         redact = self.redactor.redact
         message = redact(record.getMessage())
         if record.exc_info and not record.exc_text:
             record.exc_text = self.formatException(record.exc_info)
         exception = redact(record.exc_text) if record.exc_text else ""
         stack = redact(self.formatStack(record.stack_info)) if record.stack_info else ""
-        setattr(record, _PARTS, (id(self.redactor), message, exception, stack))
-        return message, exception, stack
+        return self._redactor_id, message, exception, stack
 
     def _failed(self, record: logging.LogRecord, exc: Exception) -> str:
         notice = (

@@ -89,13 +89,14 @@ class SecretRegistry:
     """
 
     MIN_LENGTH = 4
-    __slots__ = ("_forms", "_lock", "_values", "_version")
+    __slots__ = ("_forms", "_lock", "_values", "version")
 
     def __init__(self, values: Iterable[object] = ()) -> None:
         self._lock = threading.Lock()
         self._values: set[str] = set()
         self._forms: set[str] = set()
-        self._version = 0
+        #: A counter that changes whenever a value is added (a plain attribute: read per log line).
+        self.version = 0
         self.add_many(values)
 
     @classmethod
@@ -136,12 +137,7 @@ class SecretRegistry:
             if values or forms:
                 self._values |= values
                 self._forms |= forms
-                self._version += 1
-
-    @property
-    def version(self) -> int:
-        """A counter that changes whenever a value is added."""
-        return self._version
+                self.version += 1
 
     def snapshot(self) -> frozenset[str]:
         """The registered values right now (their text, without derived forms)."""
@@ -150,7 +146,7 @@ class SecretRegistry:
     def versioned_snapshot(self) -> tuple[int, frozenset[str]]:
         """The version and the values it stands for, read together."""
         with self._lock:
-            return self._version, frozenset(self._values)
+            return self.version, frozenset(self._values)
 
     def forms(self) -> frozenset[str]:
         """Every text that is replaced: the values and all their derived forms."""
@@ -159,7 +155,7 @@ class SecretRegistry:
     def versioned_forms(self) -> tuple[int, frozenset[str]]:
         """The version and every text to replace at that version, read together."""
         with self._lock:
-            return self._version, frozenset(self._forms)
+            return self.version, frozenset(self._forms)
 
     def __contains__(self, value: object) -> bool:
         text = secret_text(value)
