@@ -124,7 +124,7 @@ def test_logging_throughput(benchmark: Any, bench_logger: logging.Logger) -> Non
 
 
 def _devnull() -> TextIO:
-    return open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    return open(os.devnull, "w", encoding="utf-8")
 
 
 def _plain_handlers(folder: Path, console: TextIO) -> list[logging.Handler]:
