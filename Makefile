@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck check-self unit integration performance bench memory clean
+.PHONY: demo test lint typecheck check-self unit integration performance bench memory fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ bench: $(STAMP)
 
 memory: $(STAMP)
 	$(BIN)/python -m txo.testing.memory
+
+# The security fuzz suite's full profile (10,000 cases; `make test` runs 2,000): prints its counts.
+fuzz: $(STAMP)
+	TXO_FUZZ=full $(BIN)/pytest tests/unit/test_log_fuzz.py -q -p no:randomly
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache .mypy_cache .ruff_cache

@@ -270,3 +270,28 @@ def test_a_record_is_redacted_once_however_many_handlers_format_it(tmp_path: Pat
             logger.removeHandler(handler)
             handler.close()
     assert "value [REDACTED]" in (tmp_path / "app.log").read_text(encoding="utf-8")
+
+
+# --- debug logging stays lazy ---------------------------------------------------------
+
+
+class Expensive:
+    """An argument that counts how often it is rendered."""
+
+    rendered = 0
+
+    def __str__(self) -> str:
+        Expensive.rendered += 1
+        return "expensive"
+
+
+def test_debug_records_nobody_reads_are_never_built() -> None:
+    console = io.StringIO()
+    with setup_logging(None, SecretRegistry(), console=console) as logs:
+        Expensive.rendered = 0
+        for name in ("txo.http.client", "my_script.module"):
+            assert not logging.getLogger(name).isEnabledFor(logging.DEBUG)
+            logging.getLogger(name).debug("request %s", Expensive())
+        assert Expensive.rendered == 0  # no record, no formatting, no redaction
+        logs.logger.info("done %s", Expensive())
+    assert console.getvalue().count("done expensive") == 1
