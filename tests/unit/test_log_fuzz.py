@@ -49,9 +49,7 @@ TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
 # --- secrets and the forms they travel in ------------------------------------------
 
 AWKWARD = "\"'\\`:/?#[]@!$&()*+,;=% \u00e9\u00fc\u20ac\u4e2d\u0130\U0001f511\t"
-SECRET_ALPHABET = st.characters(codec="utf-8", exclude_categories=["Cs"]) | st.sampled_from(
-    AWKWARD
-)
+SECRET_ALPHABET = st.characters(codec="utf-8", exclude_categories=["Cs"]) | st.sampled_from(AWKWARD)
 text_secrets = st.text(SECRET_ALPHABET, min_size=4, max_size=24)
 digit_secrets = st.integers(min_value=1000, max_value=10**15).map(str)
 secrets = st.one_of(text_secrets, digit_secrets, st.text(st.sampled_from(AWKWARD), min_size=4))
