@@ -295,3 +295,24 @@ def test_debug_records_nobody_reads_are_never_built() -> None:
         assert Expensive.rendered == 0  # no record, no formatting, no redaction
         logs.logger.info("done %s", Expensive())
     assert console.getvalue().count("done expensive") == 1
+
+
+def test_warnings_stay_on_stderr_when_the_console_handler_is_stdout(
+    project: ProjectPaths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Tools read warnings from stderr; a v2.1 console handler on stdout must not take them."""
+    config = {
+        "version": 1,
+        "handlers": {
+            "console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout"},
+        },
+    }
+    (project.root / "config" / "logging-config.json").write_text(json.dumps(config))
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        with setup_logging(project, SecretRegistry(["stderr-secret-5"]), today=lambda: DAY):
+            warnings.warn("old API with stderr-secret-5", DeprecationWarning, stacklevel=1)
+    captured = capsys.readouterr()
+    assert "DeprecationWarning: old API with [REDACTED]" in captured.err
+    assert "stderr-secret-5" not in captured.err + captured.out
+    assert "DeprecationWarning" not in captured.out

@@ -6,7 +6,8 @@ It builds a console handler and a daily file handler
 and puts them on the **root** logger, so every record that propagates, txo's
 own, the script's and third-party ones alike, leaves through a
 :class:`~txo.log.RedactingFormatter`.  Warnings, exceptions escaping threads
-and uncaught exceptions are routed there too (:mod:`txo.log.hooks`).
+and uncaught exceptions are redacted too, and written to the log file
+(:mod:`txo.log.hooks`).
 
 Without that file: console at INFO on **stderr** (logs are diagnostics;
 stdout stays free for what a script prints or pipes on, and stderr is where
@@ -144,7 +145,7 @@ def setup_logging(
         plan = _default_plan(redactor, log_file, console)
     previous = _snapshot(plan, logger_name)
     logger = _install(plan, logger_name, level)
-    hooks = OutputHooks(logger).install()
+    hooks = OutputHooks(logger, redactor, plan.handlers, console).install()
     return LoggingSetup(logger, redactor, plan.log_file, tuple(plan.handlers), previous, hooks)
 
 
