@@ -3,8 +3,8 @@
 Each generated case draws a secret (quotes, backslashes, non-ASCII,
 URL-reserved characters, digits-only numbers), one *form* it travels in
 (raw, repr, JSON, URL-encoded, base64, HTTP Basic ``id:secret``, ...) and
-one *sink* a user can read (console, log file, an error message, a
-traceback, a warning, a thread's or an uncaught exception), each through a
+one *sink* a user can read (console, log file, a JSON-lines log, an error
+message, a traceback, a warning, a thread's or an uncaught exception), each through a
 fresh ``setup_logging`` of a real project folder, installed and closed per
 case.  Neither the form nor the raw secret may appear in what the sink
 wrote.  The suite prints how many cases ran and how many leaked (must be 0).
@@ -135,7 +135,40 @@ LOGGED_SINKS: dict[str, Callable[[LoggingSetup, str], None]] = {
     "thread-exception": _thread,
     "sys-excepthook": _uncaught,
 }
-SINKS = (*LOGGED_SINKS, "error-message")
+SINKS = (*LOGGED_SINKS, "error-message", "json-log")
+JSON_CONFIG = {
+    "version": 1,
+    "formatters": {"json": {"format": "json"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "level": "INFO"},
+        "file": {"class": "logging.FileHandler", "formatter": "json", "filename": "x.log"},
+    },
+}
+
+
+def _json_log(setup: LoggingSetup, message: str) -> None:
+    """A message, an ``extra`` field and an exception, into a JSON-lines log file."""
+    try:
+        raise RuntimeError(message)
+    except RuntimeError:
+        setup.logger.exception("sending %s", message, extra={"payload": message})
+
+
+def _decoded(text: str) -> str:
+    """Every text value of every JSON line, decoded (what a log viewer shows)."""
+
+    def leaves(value: object) -> Iterator[str]:
+        if isinstance(value, dict):
+            for item in value.values():
+                yield from leaves(item)
+        elif isinstance(value, list):
+            for item in value:
+                yield from leaves(item)
+        elif value is not None:
+            yield str(value)
+
+    documents = [json.loads(line) for line in text.splitlines() if line.strip()]
+    return "\n".join(leaf for document in documents for leaf in leaves(document))
 
 
 @dataclass
@@ -152,11 +185,11 @@ class Bench:
     """A project folder reused by every case (the log file is emptied per case)."""
 
     root: Path
+    json_root: Path
     console: io.StringIO = field(default_factory=io.StringIO)
 
-    @property
-    def log_file(self) -> Path:
-        return self.root / "logs" / f"app_{DAY.isoformat()}.log"
+    def log_file(self, root: Path) -> Path:
+        return root / "logs" / f"app_{DAY.isoformat()}.log"
 
 
 def run_sink(bench: Bench, registry: SecretRegistry, sink: str, message: str) -> str:
@@ -165,16 +198,22 @@ def run_sink(bench: Bench, registry: SecretRegistry, sink: str, message: str) ->
         with setup_logging(None, registry, console=io.StringIO()) as setup:
             error = HelpfulError(f"Login failed: {message}", "Check the secret.")
             return setup.redactor.redact(str(error))
-    if bench.log_file.exists():
-        bench.log_file.write_text("", encoding="utf-8")
+    root = bench.json_root if sink == "json-log" else bench.root
+    log_file = bench.log_file(root)
+    if log_file.exists():
+        log_file.write_text("", encoding="utf-8")
     bench.console.seek(0)
     bench.console.truncate()
-    paths = ProjectPaths(bench.root)
+    action = _json_log if sink == "json-log" else LOGGED_SINKS[sink]
     with warnings.catch_warnings():
         warnings.simplefilter("always")
+        paths = ProjectPaths(root)
         with setup_logging(paths, registry, console=bench.console, today=lambda: DAY) as setup:
-            LOGGED_SINKS[sink](setup, message)
-    return bench.console.getvalue() + bench.log_file.read_text(encoding="utf-8")
+            action(setup, message)
+    logged = log_file.read_text(encoding="utf-8")
+    if sink == "json-log":
+        logged += _decoded(logged)
+    return bench.console.getvalue() + logged
 
 
 @pytest.fixture(scope="module")
@@ -199,7 +238,10 @@ def tally(request: pytest.FixtureRequest) -> Iterator[Tally]:
 def bench(tmp_path_factory: pytest.TempPathFactory) -> Bench:
     root = tmp_path_factory.mktemp("fuzz-project")
     (root / "config").mkdir()
-    return Bench(root)
+    json_root = tmp_path_factory.mktemp("fuzz-json-project")
+    (json_root / "config").mkdir()
+    (json_root / "config" / "logging-config.json").write_text(json.dumps(JSON_CONFIG))
+    return Bench(root, json_root)
 
 
 @pytest.fixture(scope="module")

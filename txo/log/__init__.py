@@ -4,6 +4,7 @@
 * :mod:`~txo.log.patterns`: redaction rules and the v2.1 patterns file format;
 * :mod:`~txo.log.engine`: the :class:`Redactor`, the tuned matching;
 * :mod:`~txo.log.formatter`: the :class:`RedactingFormatter` every handler uses;
+* :mod:`~txo.log.json_lines`: the redacted JSON-lines format, for log shippers;
 * :mod:`~txo.log.config_file`: reading ``config/logging-config.json``;
 * :mod:`~txo.log.hooks`: warnings, thread and uncaught exceptions into the log;
 * :mod:`~txo.log.setup`: :func:`setup_logging`, which puts it all together.
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 from txo.log.engine import Redactor
 from txo.log.formatter import DEFAULT_FORMAT, RedactingFormatter
+from txo.log.json_lines import JsonLinesFormatter
 from txo.log.patterns import RedactionPatterns, RedactionRule, load_redaction_patterns
 from txo.log.registry import REDACTED, SecretRegistry
 from txo.log.setup import (
@@ -34,6 +36,7 @@ __all__ = [
     "LOGGING_CONFIG_FILE",
     "REDACTED",
     "REDACTION_PATTERNS_FILE",
+    "JsonLinesFormatter",
     "LoggingSetup",
     "RedactingFormatter",
     "RedactionPatterns",

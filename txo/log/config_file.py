@@ -4,7 +4,9 @@
   stream, rotation settings, filters); every ``*FileHandler`` writes to the
   daily file instead of its ``filename``;
 * ``formatters`` keep their ``format``/``datefmt``/``style`` but are always
-  :class:`RedactingFormatter` (a ``class`` or ``()`` given there is ignored);
+  :class:`RedactingFormatter` (a ``class`` or ``()`` given there is ignored),
+  except that ``"format": "json"`` (or ``"class": "txo.log.JsonLinesFormatter"``)
+  chooses the redacted JSON-lines format (:mod:`txo.log.json_lines`);
   a handler without a formatter gets the default one;
 * ``loggers.<name>.level`` and ``root.level`` are applied; a logger's
   ``handlers`` and ``propagate`` are not, because all output leaves through the
@@ -29,6 +31,7 @@ from typing import Any, TextIO
 from txo.errors import ConfigError, FileOperationError, HelpfulError
 from txo.log.engine import Redactor
 from txo.log.formatter import RedactingFormatter
+from txo.log.json_lines import JSON_FORMAT_NAMES, JsonLinesFormatter
 
 __all__ = ["LoggingPlan", "open_log_file", "plan_from_config", "remove_handlers"]
 
@@ -161,6 +164,9 @@ def _section(raw: Mapping[str, Any], key: str, file: Path) -> Mapping[str, Any]:
 def _formatter(
     file: Path, name: str, spec: Mapping[str, Any], redactor: Redactor
 ) -> RedactingFormatter:
+    chosen = {str(spec[key]) for key in ("format", "class", "()") if key in spec}
+    if chosen & JSON_FORMAT_NAMES:
+        return JsonLinesFormatter(redactor=redactor)
     options = {key: spec[key] for key in _FORMATTER_KEYS if key in spec}
     fmt = options.pop("format", None)
     try:

@@ -84,45 +84,45 @@ class RedactingFormatter(logging.Formatter):
         if cached is not None and cached[0] == self._id:
             return str(cached[1])  # formatted before (a rotating file handler formats twice)
         try:
-            if self.redacts_parts:
-                text = self._format_parts(record, attributes)
-            else:
-                text = self.redactor.redact(super().format(record))
+            text = self._render(record)
         except Exception as exc:  # fail closed: never hand logging unredacted text
             return self._failed(record, exc)
         attributes[_OUTPUT] = (self._id, text)
         return text
 
-    def _format_parts(self, record: logging.LogRecord, attributes: dict[str, Any]) -> str:
-        """logging.Formatter.format, with the message, exception and stack redacted."""
-        parts = attributes.get(_PARTS)
-        if parts is None or parts[0] != self._redactor_id:
-            parts = self._redacted_parts(record)
-            attributes[_PARTS] = parts
-        record.message = parts[1]
+    def _render(self, record: logging.LogRecord) -> str:
+        if not self.redacts_parts:
+            return self.redactor.redact(super().format(record))
+        message, exception, stack = self.redacted_parts(record)
+        record.message = message
         if self._uses_time:
             record.asctime = self.formatTime(record, self.datefmt)
         text: str = self._style.format(record)
-        if parts[2]:
-            text += ("" if text.endswith("\n") else "\n") + parts[2]
-        if parts[3]:
-            text += ("" if text.endswith("\n") else "\n") + parts[3]
+        if exception:
+            text += ("" if text.endswith("\n") else "\n") + exception
+        if stack:
+            text += ("" if text.endswith("\n") else "\n") + stack
         return text
 
-    def _redacted_parts(self, record: logging.LogRecord) -> tuple[int, str, str, str]:
-        """The record's message, exception text and stack text, redacted.
+    def redacted_parts(self, record: logging.LogRecord) -> tuple[str, str, str]:
+        """The record's message, exception text and stack text, redacted once per record.
 
         Kept on the record, so every formatter sharing this redactor (one per
         handler) reuses the first one's work; only an id and redacted text
         are kept, so the record stays picklable for socket and queue handlers.
         """
+        attributes = record.__dict__
+        parts = attributes.get(_PARTS)
+        if parts is not None and parts[0] == self._redactor_id:
+            return parts[1], parts[2], parts[3]
         redact = self.redactor.redact
         message = redact(record.getMessage())
         if record.exc_info and not record.exc_text:
             record.exc_text = self.formatException(record.exc_info)
         exception = redact(record.exc_text) if record.exc_text else ""
         stack = redact(self.formatStack(record.stack_info)) if record.stack_info else ""
-        return self._redactor_id, message, exception, stack
+        attributes[_PARTS] = (self._redactor_id, message, exception, stack)
+        return message, exception, stack
 
     def _failed(self, record: logging.LogRecord, exc: Exception) -> str:
         notice = (
