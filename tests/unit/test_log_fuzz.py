@@ -211,8 +211,8 @@ def run_sink(bench: Bench, registry: SecretRegistry, sink: str, message: str) ->
         with setup_logging(paths, registry, console=bench.console, today=lambda: DAY) as setup:
             action(setup, message)
     logged = log_file.read_text(encoding="utf-8")
-    if sink == "json-log":
-        logged += _decoded(logged)
+    if sink == "json-log":  # decoded: "\\u0000" is no leak of a secret "0000"
+        logged = _decoded(logged)
     return bench.console.getvalue() + logged
 
 
