@@ -31,6 +31,8 @@ LEGACY_PATTERNS = Path(__file__).parents[2] / "migration/legacy/config/log-redac
         (r"a|bc", ()),  # too short to be worth a check
         (r"\w+@\w+", ()),
         (r"(", ()),  # does not parse: searched for, as before
+        (r"xyz(?:a+){2}yz", ("xyz",)),  # a varying repeat inside a fixed one ends the run
+        (r"xyz(?:ab){2}c", ("xyzababc",)),
     ],
 )
 def test_derived_triggers(pattern: str, expected: tuple[str, ...]) -> None:

@@ -92,9 +92,9 @@ class _Deriver:
             return self._exact_sequence(arg[3])
         if name == "BRANCH":
             return _union(self._exact_sequence(branch) for branch in arg[1])
-        if name in _REPEATS and len(arg[2]) == 1:
-            low, high, ((op, sub),) = arg
-            once = self.exact(str(op), sub)
+        if name in _REPEATS:
+            low, high, body = arg
+            once = self._exact_sequence(body)  # None when the body varies (e.g. holds a+)
             if once is None or low > _MAX_REPEAT:
                 return None
             required = _power(once, low)
