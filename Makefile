@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck check-self unit integration performance bench memory dist clean
+.PHONY: demo test lint typecheck check-self unit integration performance bench memory dist fuzz clean
 .PHONY: fleet redis-server
 
 $(STAMP): pyproject.toml
@@ -61,6 +61,10 @@ fleet: $(STAMP) redis-server
 redis-server:
 	@command -v redis-server >/dev/null 2>&1 || \
 		{ apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; }
+
+# The security fuzz suite's full profile (10,000 cases; `make test` runs 2,000): prints its counts.
+fuzz: $(STAMP)
+	TXO_FUZZ=full $(BIN)/pytest tests/unit/test_log_fuzz.py -q -p no:randomly
 
 clean:
 	rm -rf $(VENV) reports dist build .pytest_cache .mypy_cache .ruff_cache

@@ -1,20 +1,35 @@
-"""Logging with redaction (full bundled pattern set + registered secrets) vs plain stdlib logging.
+"""Logging with redaction vs plain stdlib logging with the same handlers, in two configurations.
 
-Both sides log the same batch of records, with the same format string,
-through a ``logging.StreamHandler`` writing to ``os.devnull`` on a
-dedicated, non-propagating logger (so pytest's capture handler on the root
-logger costs neither side anything).  The batch is what a script's log
-looks like: mostly ordinary lines, one in ten carrying a secret.
-Target: median ≤ 1.5x.
+*Minimal* (``logging-redaction``): the bundled patterns and registered
+secrets, one ``StreamHandler`` to ``os.devnull`` on a dedicated,
+non-propagating logger, against the same handler with a plain formatter.
+
+*Realistic* (``logging-redaction-realistic``): what a migrated project runs.
+The legacy corpus's v2.1 ``config/logging-config.json`` and
+``log-redaction-patterns.json`` are copied into a project and logging is set
+up the way ``run_script`` does (``setup_logging(paths, secrets)``): console
+(to ``os.devnull``) plus rotating file handler on the root logger, secrets
+registered with all their derived forms.  The baseline is plain stdlib
+logging with the same two handlers, levels, formats and rotation settings.
+Both log through a script's own logger.  Other root handlers (pytest's log
+capture) are taken off while a side is measured, so neither pays for them.
+
+The batch is what a script's log looks like: mostly ordinary lines, one in
+ten carrying a secret.  Target: median ≤ 1.5x in both configurations.
 """
 
 from __future__ import annotations
 
+import datetime
 import io
+import json
 import logging
+import logging.handlers
 import os
+import shutil
 from collections.abc import Iterator
-from typing import Any
+from pathlib import Path
+from typing import Any, TextIO
 
 import pytest
 
@@ -25,7 +40,13 @@ from txo.log import (
     Redactor,
     SecretRegistry,
     load_redaction_patterns,
+    setup_logging,
 )
+from txo.paths import ProjectPaths
+
+GROUP_LOGGING_REALISTIC = f"{GROUP_LOGGING}-realistic"
+LEGACY_CONFIG = Path(__file__).parents[2] / "migration" / "legacy" / "config"
+V21_FILES = ("logging-config.json", "log-redaction-patterns.json")
 
 TOKEN = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL2FwaS5i.c2lnbmF0dXJl"
 CLIENT_SECRET = "Zx8Q~mY2.secretvalue_0123456789abcdef"
@@ -95,5 +116,96 @@ def test_logging_throughput(benchmark: Any, bench_logger: logging.Logger) -> Non
         assert not leaked
         assert text.count("[REDACTED]") >= 10
         assert "customers_2024-05-01.json" in text  # ordinary lines pass unchanged
+    else:
+        assert leaked == [TOKEN, CLIENT_SECRET]
+
+
+# --- the realistic configuration -------------------------------------------------------
+
+
+def _devnull() -> TextIO:
+    return open(os.devnull, "w", encoding="utf-8")
+
+
+def _plain_handlers(folder: Path, console: TextIO) -> list[logging.Handler]:
+    """The legacy logging-config.json's two handlers, built by hand with plain formatters."""
+    config = json.loads((LEGACY_CONFIG / "logging-config.json").read_text(encoding="utf-8"))
+    handlers: list[logging.Handler] = []
+    for name, spec in config["handlers"].items():
+        formatter = config["formatters"][spec["formatter"]]
+        if spec["class"].endswith("RotatingFileHandler"):
+            handler: logging.Handler = logging.handlers.RotatingFileHandler(
+                folder / "app.log",
+                maxBytes=spec["maxBytes"],
+                backupCount=spec["backupCount"],
+                encoding="utf-8",
+            )
+        else:
+            handler = logging.StreamHandler(console)
+        handler.setLevel(spec["level"])
+        handler.setFormatter(logging.Formatter(formatter["format"], formatter["datefmt"]))
+        handler.name = name
+        handlers.append(handler)
+    return handlers
+
+
+@pytest.fixture(params=[SUBJECT, BASELINE])
+def realistic_logger(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[tuple[logging.Logger, list[logging.Handler]]]:
+    role = request.param
+    root = logging.getLogger()
+    foreign, level = list(root.handlers), root.level
+    for handler in foreign:
+        root.removeHandler(handler)
+    console = _devnull()
+    setup = None
+    try:
+        if role == SUBJECT:
+            (tmp_path / "config").mkdir()
+            for name in V21_FILES:
+                shutil.copy(LEGACY_CONFIG / name, tmp_path / "config" / name)
+            today = datetime.date(2024, 5, 1)
+            secrets = SecretRegistry(SECRETS)
+            setup = setup_logging(
+                ProjectPaths(tmp_path), secrets, console=console, today=lambda: today
+            )
+            handlers = list(setup.handlers)
+        else:
+            handlers = _plain_handlers(tmp_path, console)
+            for handler in handlers:
+                root.addHandler(handler)
+            root.setLevel(logging.DEBUG)  # as the legacy config's root level
+        yield logging.getLogger("bench.script"), handlers
+    finally:
+        if setup is not None:
+            setup.close()
+        for handler in root.handlers[:]:
+            root.removeHandler(handler)
+            handler.close()
+        for handler in foreign:
+            root.addHandler(handler)
+        root.setLevel(level)
+        console.close()
+
+
+def test_logging_throughput_realistic(
+    benchmark: Any, realistic_logger: tuple[logging.Logger, list[logging.Handler]]
+) -> None:
+    logger, handlers = realistic_logger
+    role = SUBJECT if isinstance(handlers[0].formatter, RedactingFormatter) else BASELINE
+    tag(benchmark, GROUP_LOGGING_REALISTIC, role)
+    assert {type(h).__name__ for h in handlers} == {"StreamHandler", "RotatingFileHandler"}
+    assert benchmark(_log_batch, logger) == len(RECORDS)
+    console = next(h for h in handlers if type(h) is logging.StreamHandler)
+    captured = io.StringIO()
+    console.setStream(captured)  # what the measured console handler wrote, for one more batch
+    _log_batch(logger)
+    text = captured.getvalue()
+    assert text.count("\n") == len(RECORDS)
+    leaked = [s for s in (TOKEN, CLIENT_SECRET) if s in text]
+    if role == SUBJECT:
+        assert not leaked
+        assert text.count("[REDACTED]") >= 10
     else:
         assert leaked == [TOKEN, CLIENT_SECRET]

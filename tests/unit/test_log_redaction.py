@@ -18,7 +18,8 @@ from txo.log import (
     SecretRegistry,
     load_redaction_patterns,
 )
-from txo.log.redaction import WITHHELD, _fold, _shape
+from txo.log.engine import _fold, _shape
+from txo.log.registry import WITHHELD
 
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"
 
@@ -305,8 +306,15 @@ def test_combined_rules_expand_their_own_group_numbers() -> None:
     st.text(alphabet="ab.*\\-(é x", max_size=40),
 )
 def test_secret_trie_matches_like_a_longest_first_alternation(values: list[str], text: str) -> None:
-    from txo.log.redaction import _literal_union
+    from txo.log.engine import _literal_union
 
     ordered = tuple(sorted(set(values), key=lambda v: (-len(v), v)))
     flat = re.compile("|".join(map(re.escape, ordered)))
     assert _literal_union(ordered).sub("#", text) == flat.sub("#", text)
+
+
+def test_dotted_capital_i_does_not_hide_a_keyword() -> None:
+    """re.IGNORECASE matches U+0130 as "i"; the gate's folded view must too."""
+    rule = RedactionRule.simple("pin", ["pin="], "[REDACTED]")
+    redactor = Redactor(RedactionPatterns((rule,)), SecretRegistry())
+    assert redactor.redact("door P\u0130N=4711") == "door P\u0130N=[REDACTED]"

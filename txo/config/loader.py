@@ -185,12 +185,37 @@ class ConfigLoader:
                     "Make every value in the secrets file a string (or number).",
                     '{"client-secret": "…", "az-token": "…"}',
                 )
-            if isinstance(value, str) and self._secrets is not None:
-                self._secrets.add(value)
+            if self._secrets is not None:
+                _register_secret(self._secrets, value, _client_id(data))
             key = secret_key(name)
             data[key] = value
             keys.append(key)
         return tuple(keys)
+
+
+def _register_secret(sink: SecretSink, value: object, client_id: str | None) -> None:
+    """Register a secrets-file value: strings and numbers by their text, never booleans.
+
+    With the client id known, a sink that offers ``add_pair`` (``SecretRegistry``)
+    also registers the HTTP Basic form ``base64(client_id:secret)`` of the value.
+    """
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return
+    add_pair = getattr(sink, "add_pair", None)
+    if client_id is not None and callable(add_pair):
+        add_pair(client_id, str(value))
+    else:
+        sink.add(str(value))
+
+
+def _client_id(data: Mapping[str, Any]) -> str | None:
+    """``global.client-id`` when the main file has one."""
+    if "global" not in data or not isinstance(data["global"], dict):
+        return None
+    section = data["global"]
+    if "client-id" not in section or not isinstance(section["client-id"], str):
+        return None
+    return section["client-id"] or None
 
 
 def read_json_object(
