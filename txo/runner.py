@@ -51,6 +51,8 @@ __all__ += [
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 REST_API = "rest_api"  # container key of the script's RestClient
 SESSION_POOL, TOKEN_CACHE = "session_pool", "token_cache"
+COORDINATION = "coordination"  # the run's fleet coordination (None without the config section)
+REDACTOR = "redactor"  # the run's redactor: the project's own patterns plus its secrets
 HTTP_TRANSPORT = "http_transport"  # optional container key: an httpx transport to send through
 
 
@@ -199,6 +201,7 @@ class _ScriptRun:
         logger.info("Starting %s (%s-%s)", self.description, self.args.org_id, self.args.env_type)
         loaded = ConfigLoader(paths, secrets=secrets).load(self.args.org_id, self.args.env_type)
         _register_services(self.container, paths, loaded.config, secrets, logger)
+        self.container.register_value(REDACTOR, self.logging.redactor)
         if configure is not None:
             configure(self.container)
         ctx = ScriptContext(
@@ -254,6 +257,7 @@ def _register_services(
     container.register(DataHandler, lambda c: DataHandler(c.get(ProjectPaths)))
     container.register(SESSION_POOL, _session_pool_factory)
     container.register(TOKEN_CACHE, _token_cache_factory)
+    container.register(COORDINATION, _coordination_factory)
     container.register(REST_API, _rest_client_factory)
 
 
@@ -278,7 +282,10 @@ def _auth_services(container: Container) -> dict[str, Any]:
     services: dict[str, Any] = {
         "secrets": container.get(SecretRegistry),
         "token_cache": container.get(TOKEN_CACHE),
+        "coordination": container.get(COORDINATION),
     }
+    if REDACTOR in container:
+        services["redactor"] = container.get(REDACTOR)
     if HTTP_TRANSPORT in container:
         services["transport"] = container.get(HTTP_TRANSPORT)
     return services
@@ -290,6 +297,14 @@ def _session_pool_factory(container: Container) -> Any:
     config = container.get(ConfigProxy)
     size = config.optional("script-behavior", "session-pool", "max-size", default=50)
     return SessionPool(max_size=size)
+
+
+def _coordination_factory(container: Container) -> Any:
+    """One coordination per run: the API client and the token share it (and its one warning)."""
+    from txo.clock import SystemClock
+    from txo.fleet import open_coordination
+
+    return open_coordination(container.get(ConfigProxy), SystemClock())
 
 
 def _token_cache_factory(_container: Container) -> Any:

@@ -11,6 +11,7 @@ warning as one that dies later.
 from __future__ import annotations
 
 import logging
+import threading
 
 from txo.clock import Clock
 from txo.config import ConfigProxy
@@ -47,6 +48,8 @@ class Coordination:
     ) -> None:
         self.settings, self.identity, self._clock = settings, identity, clock
         self.guard = guard if guard is not None else Guard(settings.backend)
+        self._lock = threading.Lock()
+        self._token_caches: dict[str, TokenCache] = {}
         self._backend: Backend = (
             backend if backend is not None else UnavailableBackend(settings.backend)
         )
@@ -77,7 +80,14 @@ class Coordination:
         )
 
     def token_cache(self, client_secret: str) -> TokenCache:
-        """A shared cache sealing with ``client_secret``; in-process without one or crypto."""
+        """The shared cache sealing with ``client_secret`` (one per coordination, so every
+        client of a run shares its in-process layer too); in-process without one or crypto."""
+        with self._lock:
+            if client_secret not in self._token_caches:
+                self._token_caches[client_secret] = self._new_token_cache(client_secret)
+            return self._token_caches[client_secret]
+
+    def _new_token_cache(self, client_secret: str) -> TokenCache:
         if not client_secret:
             return TokenCache()
         if not sealing_available():

@@ -140,6 +140,7 @@ def create_rest_api(
     require_auth: bool = True,
     logger: logging.Logger | None = None,
     redactor: TextRedactor | None = None,
+    coordination: Coordination | None = None,
 ) -> RestClient:
     """A RestClient configured from ``config`` (see the module docstring).
 
@@ -153,7 +154,7 @@ def create_rest_api(
     private_pool = pool is None
     pool = SessionPool() if pool is None else pool  # first: both clients below share it
     stack = _Stack.build(read_settings(config), pool, clock, rng, transport, redactor)
-    stack, token_cache, fleet = _coordinate(config, stack, token_cache)
+    stack, token_cache, fleet = _coordinate(config, stack, token_cache, coordination)
     auth = build_auth(
         config,
         secrets=secrets,
@@ -206,6 +207,7 @@ def acquire_token(
     rng: random.Random | None = None,
     transport: httpx.BaseTransport | None = None,
     redactor: TextRedactor | None = None,
+    coordination: Coordination | None = None,
 ) -> str:
     """A bearer token for ``ScriptContext.token``: ``_az_token`` if set, else client credentials.
 
@@ -215,7 +217,7 @@ def acquire_token(
     settings = read_settings(config)
     with SessionPool(max_size=4) as pool:
         stack = _Stack.build(settings, pool, clock, rng, transport, redactor)
-        stack, token_cache, _ = _coordinate(config, stack, token_cache)
+        stack, token_cache, _ = _coordinate(config, stack, token_cache, coordination)
         auth = build_auth(
             config, secrets=secrets, token_cache=token_cache, clock=stack.clock,
             sender=_TokenSender(stack.token_client()), redactor=redactor,
@@ -408,12 +410,20 @@ def _rate_limiter(settings: ApiSettings, clock: Clock) -> TokenBucket | None:
 
 
 def _coordinate(
-    config: ConfigProxy, stack: _Stack, token_cache: TokenCache | None
+    config: ConfigProxy,
+    stack: _Stack,
+    token_cache: TokenCache | None,
+    fleet: Coordination | None,
 ) -> tuple[_Stack, TokenCache | None, Coordination | None]:
-    """``script-behavior.coordination``: processes share cool-down and token (budget, cap too)."""
-    from txo.fleet import open_coordination
+    """``script-behavior.coordination``: processes share cool-down and token (budget, cap too).
 
-    fleet = open_coordination(config, stack.clock)
+    ``fleet`` is the run's own coordination (the runner opens one per run, so a backend
+    that is down warns once); without it one is opened from ``config``.
+    """
+    if fleet is None:
+        from txo.fleet import open_coordination
+
+        fleet = open_coordination(config, stack.clock)
     if fleet is None:
         return stack, token_cache, None
     cache = fleet.shared_token_cache(token_cache, _text(config, "_client_secret"))
