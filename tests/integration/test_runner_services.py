@@ -1,4 +1,4 @@
-"""run_script hands the HTTP stack the run's own services: its redactor and one fleet coordination."""
+"""run_script hands the HTTP stack the run's own services: its redactor, one coordination."""
 
 from __future__ import annotations
 
