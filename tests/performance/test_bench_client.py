@@ -33,7 +33,14 @@ from typing import Any
 import httpx
 import pytest
 
-from tools.bench import BASELINE, GROUP_CLIENT, SUBJECT, tag
+from tools.bench import (
+    BASELINE,
+    GROUP_CLIENT,
+    GROUP_CLIENT_LOGGED,
+    GROUP_CLIENT_LOGGED_BUNDLED,
+    SUBJECT,
+    tag,
+)
 from tools.load import build_client
 from txo.http.pool import SessionPool
 from txo.log import SecretRegistry, setup_logging
@@ -42,8 +49,6 @@ from txo.testing.fake_bc import FakeBusinessCentral
 from txo.testing.server import LoopbackServer
 
 RAW_TOKEN = "bench-raw-token-0001"
-GROUP_CLIENT_LOGGED = f"{GROUP_CLIENT}-logged"
-GROUP_CLIENT_LOGGED_BUNDLED = f"{GROUP_CLIENT}-logged-bundled"
 LEGACY_CONFIG = Path(__file__).resolve().parents[2] / "migration" / "legacy" / "config"
 V21_LOGGING_FILES = ("logging-config.json", "log-redaction-patterns.json")
 

@@ -33,7 +33,7 @@ from typing import Any, TextIO
 
 import pytest
 
-from tools.bench import BASELINE, GROUP_LOGGING, SUBJECT, tag
+from tools.bench import BASELINE, GROUP_LOGGING, GROUP_LOGGING_REALISTIC, SUBJECT, tag
 from txo.log import (
     DEFAULT_FORMAT,
     RedactingFormatter,
@@ -44,7 +44,6 @@ from txo.log import (
 )
 from txo.paths import ProjectPaths
 
-GROUP_LOGGING_REALISTIC = f"{GROUP_LOGGING}-realistic"
 LEGACY_CONFIG = Path(__file__).parents[2] / "migration" / "legacy" / "config"
 V21_FILES = ("logging-config.json", "log-redaction-patterns.json")
 

@@ -27,15 +27,13 @@ from typing import Any
 import httpx
 import pytest
 
-from tools.bench import BASELINE, GROUP_POOL, SUBJECT, tag
+from tools.bench import BASELINE, GROUP_NEW_KEY, GROUP_POOL, GROUP_POOL_REAL, SUBJECT, tag
 from txo.http import RestClient
 from txo.http.pool import SessionPool
 from txo.testing.fake_bc import FakeBusinessCentral
 from txo.testing.server import LoopbackServer
 
 BENCH_TOKEN = "bench-static-token-0001"
-GROUP_POOL_REAL = f"{GROUP_POOL}-real-factory"
-GROUP_NEW_KEY = f"{GROUP_POOL}-new-key"
 HEADERS = {"Authorization": f"Bearer {BENCH_TOKEN}", "Accept": "application/json"}
 
 

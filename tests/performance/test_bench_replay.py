@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from tools.bench import BASELINE, SUBJECT, tag
+from tools.bench import BASELINE, GROUP_REPLAY, SUBJECT, tag
 from tools.memory import MemoryScale
 from txo.migrate.record.manifest import RunSpec
 from txo.migrate.record.recorder import record_project
@@ -37,7 +37,6 @@ from txo.testing.server import LoopbackServer
 
 pytestmark = pytest.mark.loopback
 
-GROUP = "migrate-replay: replay vs loopback fake (≤ 2x)"
 STANDIN = Path(__file__).resolve().parents[1] / "data" / "legacy_standin"
 TOKEN = "standin-preissued-token-7f3a91c2e5"
 SCRIPT = '''"""N GETs, five customers in turn (benchmark script)."""
@@ -152,7 +151,7 @@ def _replay(recorded: Recorded, work: Path) -> tuple[float, int, int]:
 def test_replay_of_a_long_recording(
     benchmark: Any, recordings: tuple[Recorded, Recorded], tmp_path: Path
 ) -> None:
-    tag(benchmark, GROUP, SUBJECT)
+    tag(benchmark, GROUP_REPLAY, SUBJECT)
     big, small = recordings
     _small_s, small_rss, _ = _replay(small, tmp_path / "small")
     seconds, rss, logged = benchmark.pedantic(
@@ -168,7 +167,7 @@ def test_replay_of_a_long_recording(
 def test_same_script_against_the_loopback_fake(
     benchmark: Any, recordings: tuple[Recorded, Recorded], tmp_path: Path
 ) -> None:
-    tag(benchmark, GROUP, BASELINE)
+    tag(benchmark, GROUP_REPLAY, BASELINE)
     big, _small = recordings
     fake = FakeBusinessCentral()
     fake.accept_token(TOKEN)

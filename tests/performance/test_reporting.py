@@ -57,7 +57,10 @@ def test_evaluate_ratios_verdicts_and_floor() -> None:
     assert b.verdict == "FAIL"  # strict: equal is not "beats"
     assert c.verdict == "PASS" and c.ratio == pytest.approx(0.2)  # (30-20)/(70-20)
     assert (d.verdict, d.ratio) == ("INFO", 2.0)
-    assert (e.verdict, e.ratio) == ("NOT MEASURED", None)
+    assert (e.verdict, e.ratio) == (
+        "MISSING",
+        None,
+    )  # a target with a limit that was not run is a miss
 
 
 def test_write_report_summary_chart_and_comparison(tmp_path: Path) -> None:
