@@ -29,6 +29,7 @@ import argparse
 import contextlib
 import json
 import logging
+import os
 import resource
 import sys
 import threading
@@ -52,6 +53,7 @@ from txo.testing.server import LoopbackServer
 
 __all__ = ["LoadResult", "LoadSettings", "build_client", "format_table", "main", "run_load"]
 
+LEGACY_CONFIG = Path(__file__).resolve().parents[1] / "migration" / "legacy" / "config"
 _BAR_WIDTH = 30
 _MIN_BREAKER_WAIT = 0.01  # half-open with a trial call in flight: retry_at is "now"
 _MAX_BREAKER_WAIT = 1.0
@@ -72,6 +74,7 @@ class LoadSettings:
     breaker_reset: float = 0.05
     outage_seconds: float = 0.1
     max_seconds: float = 120.0
+    script_logging: bool = True  # as a script runs: a project's v2.1 logging and pattern files
 
     def __post_init__(self) -> None:
         if self.requests < 1 or self.threads < 1:
@@ -184,6 +187,32 @@ def _counting_events() -> Iterator[_EventCounter]:
     finally:
         http_logger.removeHandler(counter)
         http_logger.setLevel(old_level)
+
+
+@contextlib.contextmanager
+def _script_logging(enabled: bool) -> Iterator[None]:
+    """Logging as ``run_script`` sets it up in a migrated project: the legacy corpus's own
+    ``logging-config.json`` and ``log-redaction-patterns.json``, console and daily file,
+    a registered secret; the console goes to the null device, the file to a temp folder."""
+    if not enabled:
+        yield
+        return
+    import shutil
+    import tempfile
+
+    from txo.log import SecretRegistry, setup_logging
+    from txo.paths import ProjectPaths
+
+    with tempfile.TemporaryDirectory() as root, open(os.devnull, "w") as console:
+        (Path(root) / "config").mkdir()
+        for name in ("logging-config.json", "log-redaction-patterns.json"):
+            shutil.copy(LEGACY_CONFIG / name, Path(root) / "config" / name)
+        secrets = SecretRegistry(["load-scenario-client-secret-0001"])
+        setup = setup_logging(ProjectPaths(root), secrets, console=console)
+        try:
+            yield
+        finally:
+            setup.close()
 
 
 # --- the run ----------------------------------------------------------------------------
@@ -336,7 +365,8 @@ def run_load(settings: LoadSettings, progress: TextIO | None = None) -> LoadResu
         failure_threshold=settings.breaker_threshold, reset_timeout=settings.breaker_reset
     )
     server = LoopbackServer(handler, max_requests=budget, max_seconds=settings.max_seconds + 60)
-    with server, SessionPool() as pool, _counting_events() as events:
+    with server, SessionPool() as pool, _script_logging(settings.script_logging), \
+            _counting_events() as events:  # fmt: skip
         bucket = TokenBucket(rate=settings.rate, burst=max(1.0, settings.rate / 100))
         client = build_client(
             handler.fake, server.url, pool=pool, rate_limiter=bucket, cooldown=cooldown,
@@ -389,6 +419,7 @@ def format_table(result: LoadResult) -> str:
     errors = ", ".join(f"{k}={v}" for k, v in sorted(result.errors.items())) or "none"
     rows = [
         ("Requests (threads)", f"{result.completed}/{s.requests} ({s.threads} threads)"),
+        ("Logging", "a project's v2.1 files" if s.script_logging else "off"),
         ("Succeeded", f"{result.succeeded}"),
         ("Elapsed", f"{result.elapsed:.2f} s"),
         ("Throughput", f"{result.throughput:,.0f} req/s"),
@@ -424,6 +455,9 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--memray", type=Path, metavar="FILE", help="record the run with memray")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the numbers as JSON")
     parser.add_argument("--no-progress", action="store_true")
+    parser.add_argument(
+        "--no-script-logging", action="store_true", help="run without a script's logging set up"
+    )
     return parser.parse_args(argv)
 
 
@@ -439,6 +473,7 @@ def _settings(args: argparse.Namespace) -> LoadSettings:
         breaker_reset=args.breaker_reset,
         outage_seconds=args.outage_seconds,
         max_seconds=args.max_seconds,
+        script_logging=not args.no_script_logging,
     )
 
 
