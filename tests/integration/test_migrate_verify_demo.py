@@ -40,10 +40,10 @@ def test_report_shows_scorecards_verify_tables_and_a_verdict(
     assert "4. v3 examples" not in text
     assert "│ txo/ (v3) " in text and "│ migration/legacy/ (v2.1) " in text
     scripts = next(line for line in text.splitlines() if "existing scripts still work" in line)
-    assert "PASS  16/16 runs match" in scripts
+    assert "PASS  17/17 runs match" in scripts
     verdict = text.rstrip().splitlines()[-1]
     assert verdict.startswith("Verdict: PASS — txo/ passes")
-    assert "16/16 legacy runs behave as recorded" in verdict
+    assert "17/17 legacy runs behave as recorded" in verdict
     assert "\x1b[" not in text
 
 

@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from tools.bench import BASELINE, SUBJECT, tag
 from tools.memory import MemoryScale
-
 from txo.migrate.record.manifest import RunSpec
 from txo.migrate.record.recorder import record_project
 from txo.migrate.verify.corpus import Corpus, load_corpus

@@ -98,12 +98,16 @@ def _legacy_python(name: str) -> str:
 
 def _record(args: argparse.Namespace, out: TextIO) -> int:
     from txo.migrate.record.manifest import load_manifest, parse_run
-    from txo.migrate.record.recorder import record_project
+    from txo.migrate.record.recorder import COMPAT_LEGACY, legacy_library, record_project
 
     project: Path = args.project
     legacy_python = _legacy_python(args.legacy_python)
     runs = tuple(parse_run(r, project) for r in args.run) if args.run else load_manifest(project)
     target: Path = args.out or project / DEFAULT_OUT
+    if legacy_library(project) == COMPAT_LEGACY:
+        out.write(
+            f"{project} has no utils/ folder: recording on txo.compat as the legacy library.\n"
+        )
     recorded = record_project(
         project,
         runs,

@@ -195,7 +195,7 @@ def main(spec_file: str) -> int:
         )
         try:
             with cassette:
-                return run_under_compat([spec["script"], *spec["args"]])
+                return run_under_compat([*spec["options"], spec["script"], *spec["args"]])
         finally:
             file.close()
 
