@@ -46,6 +46,7 @@ STANDIN_RUNS = (
     "scripts/local_report.py standin api",
     "scripts/parallel_fetch.py standin api",
     "scripts/token_and_secrets.py standin api",
+    "scripts/page_customers.py standin api",  # v2.1's $top/$skip paging, replayed on compat
 )
 _STANDIN_URL = "{{API_URL}}"
 

@@ -69,13 +69,15 @@ def test_an_example_that_cannot_start_is_reported(tmp_path: Path) -> None:
 def test_the_stand_in_project_is_recorded_then_verified(tmp_path: Path) -> None:
     flow = record_standin(REPO, tmp_path, 60)
     assert flow.ok, flow.record_text
-    assert flow.report is not None and flow.report.passed == 4
-    assert flow.exchanges >= 15  # every replayed request was compared
+    assert flow.report is not None and flow.report.passed == 5
+    assert flow.exchanges >= 20  # every replayed request was compared
+    paging = flow.report.result_for("page_customers").check("http")
+    assert paging.ok and any(n.startswith("changed on purpose: paging") for n in paging.notes)
     text = render_workflow(flow, UNICODE, brief=False)
-    assert "$ txo-migrate record erp-scripts    # runs from 4 --run options\n" in text
+    assert "$ txo-migrate record erp-scripts    # runs from 5 --run options\n" in text
     assert "  recorded scripts/sync_customers.py standin api: exit 0" in text
     assert "$ txo-migrate verify erp-scripts/.txo-verify\n" in text
-    assert "PASS: 4/4 runs behave as recorded" in text
+    assert "PASS: 5/5 runs behave as recorded" in text
     assert str(tmp_path) not in text  # paths as a user would see them
 
 
