@@ -15,7 +15,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # The main job: scorecard of txo/ beside migration/legacy/, verify (and --after-fix) over the
-# legacy corpus, then the two v3 examples (process_customers.py, run_sync_demo.py), one verdict.
+# legacy corpus, record -> verify (the stand-in project, and the corpus recorded on txo.compat),
+# then the two v3 examples (process_customers.py, run_sync_demo.py), one verdict.
 demo: $(STAMP)
 	@$(BIN)/python -m tools.demo
 

@@ -4,14 +4,19 @@
    before migration);
 2. ``verify`` over the legacy corpus: every recorded run under ``python -m txo.compat``;
 3. the same runs after ``txo-migrate fix --unsafe-fixes`` on a copy, judged for equivalence;
-4. the two v3 examples (``process_customers.py`` on local files, ``run_sync_demo.py`` against
+4. record → verify, the workflow a user runs on their own scripts (:mod:`tools.demo_record`):
+   the requests-based stand-in legacy project recorded on its own ``utils/`` then verified
+   under compat, and the legacy corpus recorded with txo.compat as the legacy library then
+   replayed with its HTTP requests compared;
+5. the two v3 examples (``process_customers.py`` on local files, ``run_sync_demo.py`` against
    the fake Business Central API on loopback), summarised;
-5. a one-line verdict.
+6. a one-line verdict.
 
 Run it from the repository root: ``python -m tools.demo [--root DIR] [--timeout S]``.
 The exit code is 1 when a claim fails — a v3 metric, a legacy run that no longer behaves as
-recorded, or an example — and 0 otherwise; migrated copies that are not equivalent are reported
-in the verdict (unsafe fixes may change behaviour by definition) without failing the demo.
+recorded, a recording that does not replay as recorded, or an example — and 0 otherwise;
+migrated copies that are not equivalent are reported in the verdict (unsafe fixes may change
+behaviour by definition) without failing the demo.
 """
 
 from __future__ import annotations
@@ -20,12 +25,14 @@ import argparse
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from tools.demo_record import Workflow, record_corpus, record_standin, render_workflow
 from txo.migrate.scorecard import Scorecard, Status, build_scorecard, read_memory_report
 from txo.migrate.scorecard.render import compare_table, findings_line, suppressions_line
 from txo.migrate.table import Box, Column, box_for, paint, render_table, use_color
@@ -167,17 +174,34 @@ def _scorecard_section(v3: Scorecard, legacy: Scorecard, box: Box) -> str:
 
 @dataclass(frozen=True, slots=True)
 class DemoResults:
-    """Everything the report shows: two scorecards, the verify report, the example runs."""
+    """Everything the report shows: scorecards, verify report, recordings, example runs."""
 
     v3: Scorecard
     legacy: Scorecard
     report: VerifyReport
     examples: tuple[ExampleRun, ...]
+    workflows: tuple[Workflow, ...] = ()
 
     @property
     def ok(self) -> bool:
-        """The claims hold: v3 passes its metrics, legacy runs as recorded, examples run."""
-        return self.v3.passed and self.report.runs_ok and all(e.ok for e in self.examples)
+        """The claims hold: v3 passes its metrics, legacy runs as recorded, recordings replay
+        as recorded, examples run."""
+        return (
+            self.v3.passed
+            and self.report.runs_ok
+            and all(w.ok for w in self.workflows)
+            and all(e.ok for e in self.examples)
+        )
+
+
+def _workflow_claim(flow: Workflow) -> str:
+    if flow.report is None:
+        return f"{flow.name}: record failed"
+    report = flow.report
+    return (
+        f"{flow.name} recorded and replayed: {report.passed}/{len(report.results)} runs "
+        f"({flow.exchanges} HTTP requests compared)"
+    )
 
 
 def _verdict(results: DemoResults) -> str:
@@ -197,20 +221,31 @@ def _verdict(results: DemoResults) -> str:
             f"{same}/{len(report.migrations)} equivalent after fix"
             + (f" (not: {', '.join(odd)})" if odd else "")
         )
+    parts += [_workflow_claim(w) for w in results.workflows]
     if examples:
         parts.append(f"{sum(e.ok for e in examples)}/{len(examples)} v3 examples ran")
     return f"Verdict: {'PASS' if results.ok else 'FAIL'} — " + "; ".join(parts) + "."
 
 
-def collect(root: Path, timeout: float, with_examples: bool = True) -> DemoResults:
-    """Run verify (and --after-fix), both scorecards and the examples from repository ``root``."""
+def record_workflows(root: Path, timeout: float) -> tuple[Workflow, ...]:
+    """Record then verify the stand-in project and the corpus, in a temporary folder."""
+    with tempfile.TemporaryDirectory(prefix="txo-demo-") as name:
+        work = Path(name)
+        return (record_standin(root, work, timeout), record_corpus(root, work, timeout))
+
+
+def collect(
+    root: Path, timeout: float, with_examples: bool = True, with_recordings: bool = True
+) -> DemoResults:
+    """Run verify (and --after-fix), both scorecards, the recordings and the examples."""
     legacy_dir = root / "migration" / "legacy"
     report = verify_corpus(legacy_dir, after_fix=True, timeout=timeout)
     memory = read_memory_report(root / MEMORY_REPORT)
     v3 = build_scorecard(root / "txo", verify=report, memory=memory, root=root)
     legacy = build_scorecard(legacy_dir, root=root)
+    workflows = record_workflows(root, timeout) if with_recordings else ()
     examples = tuple(run_example(e, root, timeout) for e in EXAMPLES) if with_examples else ()
-    return DemoResults(v3, legacy, report, examples)
+    return DemoResults(v3, legacy, report, examples, workflows)
 
 
 def render_report(results: DemoResults, box: Box, seconds: float) -> str:
@@ -227,8 +262,14 @@ def render_report(results: DemoResults, box: Box, seconds: float) -> str:
         _heading(3, "The same runs after `txo-migrate fix --unsafe-fixes` (original → migrated)"),
         "" if r.report.migrations is None else migration_section(r.report.migrations, box),
     ]
+    number = 4
+    if r.workflows:
+        title = "Record once on the old library, verify under compat (what each command prints)"
+        sections.append(_heading(number, title))
+        sections += [render_workflow(w, box, brief=i > 0) for i, w in enumerate(r.workflows)]
+        number += 1
     if r.examples:
-        sections += [_heading(4, "v3 examples"), _examples_section(r.examples, box)]
+        sections += [_heading(number, "v3 examples"), _examples_section(r.examples, box)]
     sections.append(f"\n{_verdict(r)} [{seconds:.1f} s]\n")
     return "".join(sections)
 
@@ -241,10 +282,14 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
         "--timeout", type=float, default=DEFAULT_TIMEOUT, help="per-run timeout (s)"
     )
     parser.add_argument("--no-examples", action="store_true", help="skip the v3 examples")
+    parser.add_argument(
+        "--no-recordings", action="store_true", help="skip the record → verify section"
+    )
     args = parser.parse_args(argv)
     out = stdout or sys.stdout
     started = time.monotonic()
-    results = collect(args.root.resolve(), args.timeout, not args.no_examples)
+    root = args.root.resolve()
+    results = collect(root, args.timeout, not args.no_examples, not args.no_recordings)
     text = render_report(results, box_for(out), time.monotonic() - started)
     out.write(paint(text, color=use_color(out)))
     return 0 if results.ok else 1

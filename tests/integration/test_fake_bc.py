@@ -129,6 +129,21 @@ class TestBothWays:
         items, links = collect(bc, bc.customers, headers={"Prefer": "odata.maxpagesize=10"})
         assert len(items) == 30 and len(links) == 1  # the hint applies to the first page only
 
+    def test_top_and_skip_page_as_v21_did(self, connect: Any) -> None:
+        """v2.1 paged with $top/$skip and no next link: the fake answers as Business Central."""
+        bc = connect(customers=7, page_size=20)
+        bc.login()
+        numbers = []
+        for skip in (0, 3, 6):
+            page = bc.client.get(bc.customers, params={"$top": "3", "$skip": str(skip)}).json()
+            assert "@odata.nextLink" not in page
+            numbers.append([c["number"] for c in page["value"]])
+        assert numbers == [
+            ["C00001", "C00002", "C00003"],
+            ["C00004", "C00005", "C00006"],
+            ["C00007"],
+        ]
+
     def test_filter_keeps_across_pages(self, connect: Any) -> None:
         bc = connect(customers=0, page_size=2)
         for n in range(5):

@@ -123,3 +123,17 @@ def test_strict_mode_turns_warnings_into_errors(tmp_path: Path) -> None:
     assert "TxoV4RemovalWarning" in run.stdout + run.stderr  # the legacy console is stdout
     assert not run.output_dir_exists
     assert not (tmp_path / "project" / "output").exists()
+
+
+def test_the_corpus_covers_both_compat_targets() -> None:
+    v31_scripts = [c for c in CASES if "_v31_" in c.script]
+    assert v31_scripts and all(c.target == "3.1" for c in v31_scripts)
+    both = {
+        c.script
+        for c in CASES
+        if {d.target for d in CASES if d.script == c.script} >= {"2.1", "3.1"}
+    }
+    assert both, "a v2.1 script touching a 2.1/3.1 conflict runs under both targets"
+    for script in both:
+        logs = {c.target: set(c.log_contains) for c in CASES if c.script == script}
+        assert logs["2.1"] != logs["3.1"]  # each target's own recorded result

@@ -36,6 +36,7 @@ RUNS = (
     "scripts/parallel_fetch.py standin api",
     "scripts/which_utils.py standin api",
     "scripts/token_and_secrets.py standin api",
+    "scripts/page_customers.py standin api",
 )
 SAME_ON_COMPAT = ("sync_customers", "local_report", "parallel_fetch", "token_and_secrets")
 
@@ -237,3 +238,25 @@ def test_after_fix_copy_sends_the_same_requests(recording: Recording, tmp_path: 
     assert migrated.equivalent, render_text(report)
     assert migrated.different_requests == ()
     assert len(migrated.after.http_sent) == 4
+
+
+def test_a_multi_page_v21_read_replays_every_page_under_compat(
+    recording: Recording, tmp_path: Path
+) -> None:
+    """v2.1 paged with $top/$skip (no next links); compat follows @odata.nextLink.
+
+    Replay serves each recorded page with a link to the next recorded one, so compat reads
+    every page the legacy library read; the paging difference is reported, not hidden.
+    """
+    cassette = (recording.out / "cassettes" / "page_customers.yaml").read_text()
+    assert "$top=2&$skip=4" in cassette and "nextLink" not in cassette
+    report = _verify(recording, tmp_path, ("page_customers",))
+    assert report.ok, render_text(report)
+    result = report.result_for("page_customers")
+    # 5 customers, plus those the earlier runs created: pages of 2, 2, 2, then a short one
+    assert json.loads(result.run.outputs["output/all_customers.json"])["count"] == 7
+    http = result.check("http")
+    assert http.summary == "5 = 5"  # the companies, then four pages of customers
+    assert any(s.uri.endswith("$top=2&$skip=6") for s in result.run.http_sent)
+    (note,) = [n for n in http.notes if "paging" in n]
+    assert note.startswith("changed on purpose:") and "GUIDE.md §5 (Paging)" in note

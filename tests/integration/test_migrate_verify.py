@@ -75,6 +75,15 @@ Path("output").mkdir()
 Path("output/status.txt").write_text(str(status))
 sys.exit(0)
 '''
+TARGET = '''"""Writes the legacy release the compat layer runs it as."""
+
+from pathlib import Path
+
+from txo.compat.runtime import current
+
+Path("output").mkdir()
+Path("output/target.txt").write_text(current().target)
+'''
 WARNINGS = ["utils.exceptions.HelpfulError", "utils.logger.setup_logger"]
 STAMPED = "hello x at 2024-01-02T03:04:05+00:00\n"
 
@@ -97,6 +106,7 @@ def write_corpus(root: Path, cases: list[dict[str, Any]]) -> Path:
     (root / "config").mkdir()
     (root / "scripts" / "hello.py").write_text(HELLO, encoding="utf-8")
     (root / "scripts" / "ping.py").write_text(PING, encoding="utf-8")
+    (root / "scripts" / "target.py").write_text(TARGET, encoding="utf-8")
     config = {"global": {"api-base-url": "{{FAKE_BC_URL}}/api/v2.0"}}
     (root / "config" / "x-api-config.json").write_text(json.dumps(config), encoding="utf-8")
     (root / "config" / "x-api-config-secrets.json").write_text('{"api-key": "mini-secret-42"}')
@@ -315,6 +325,7 @@ def test_an_unknown_script_is_a_usage_error(
         ({"outputs": {"o.txt": {"png": ""}}}, "needs exactly one of gzip_text, hex, text"),
         ({"script": "scripts/none.py"}, "script not found"),
         ({"fake_setup": {"explode": []}}, "expected one of fail_next, throttle"),
+        ({"target": "3.0"}, "scripts[0].target: one of 2.1, 3.1"),
     ],
 )
 def test_malformed_expectations_are_usage_errors(
@@ -330,3 +341,30 @@ def test_a_bad_timeout_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> N
     code, _, err = verify(capsys, str(CORPUS), "--timeout", "0")
     assert code == 2
     assert "expected more than 0 seconds" in err
+
+
+def _target_case(expected: str, **changes: Any) -> dict[str, Any]:
+    case: dict[str, Any] = {
+        "script": "scripts/target.py",
+        "args": ["x", "local"],
+        "exit_code": 0,
+        "outputs": {"output/target.txt": {"text": expected}},
+    }
+    case.update(changes)
+    return case
+
+
+def test_each_run_can_target_a_legacy_release(tmp_path: Path) -> None:
+    cases = [
+        _target_case("2.1"),
+        _target_case("3.1", target="3.1"),
+        _target_case("2.1", target="2.1", env={"TXO_COMPAT_TARGET": "3.1"}),
+        _target_case("3.1", env={"TXO_COMPAT_TARGET": "3.1"}),
+    ]
+    corpus = load_corpus(write_corpus(tmp_path / "c", cases))
+    assert [c.id for c in corpus.cases] == ["target", "target@3.1", "target@2.1", "target"]
+    assert corpus.cases[1].label == "target @3.1"
+    for i, case in enumerate(corpus.cases):
+        run = run_case(corpus, case, tmp_path / f"w{i}", timeout=60)
+        assert run.exit_code == 0, run.stderr
+        assert run.outputs == {"output/target.txt": str(case.outputs[0].content).encode()}

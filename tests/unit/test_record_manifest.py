@@ -48,12 +48,20 @@ def test_manifest_runs_with_env_and_timeout(project: Path) -> None:
     assert load_manifest(project) == (RunSpec("scripts/sync.py", ("a", "b"), (("X", "1"),), 5),)
 
 
+def test_manifest_runs_can_name_the_target_release(project: Path) -> None:
+    runs = [{"script": "scripts/sync.py", "args": ["a", "b"], "target": "3.1"}]
+    (project / MANIFEST_FILE).write_text(json.dumps({"runs": runs}))
+    (spec,) = load_manifest(project)
+    assert spec.target == "3.1" and spec.id == "sync@3.1"  # its own cassette per target
+
+
 @pytest.mark.parametrize(
     ("runs", "fragment"),
     [
         ([], "non-empty 'runs'"),
         ([{"script": "scripts/sync.py", "args": ["a"]}], "at least ORG and ENV"),
         ([{"script": "scripts/sync.py", "args": ["a", "b"], "timeout": 0}], "'timeout'"),
+        ([{"script": "scripts/sync.py", "args": ["a", "b"], "target": "3"}], "one of 2.1, 3.1"),
     ],
 )
 def test_manifest_mistakes_are_named(project: Path, runs: list[object], fragment: str) -> None:

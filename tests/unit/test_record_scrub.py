@@ -69,3 +69,22 @@ def test_token_responses_are_replaced_and_the_token_learnt() -> None:
     }
     assert "Set-Cookie" not in clean["headers"]
     assert scrubber.text("GET /x?t=eyJ-real-token-value") == "GET /x?t=<redacted:access_token>"
+
+
+def test_each_distinct_token_keeps_its_own_placeholder() -> None:
+    """A script that compares a fresh token with the old one must see them differ on replay."""
+    scrubber = Scrubber({})
+
+    def issued(token: str) -> str:
+        body = json.dumps({"access_token": token}).encode()
+        clean = scrubber.response(
+            {"status": {"code": 200}, "headers": {}, "body": {"string": body}}
+        )
+        return str(json.loads(clean["body"]["string"])["access_token"])
+
+    assert issued("first-token-aaaa") == "<redacted:access_token>"
+    assert issued("second-token-bbbb") == "<redacted:access_token-2>"
+    assert issued("first-token-aaaa") == "<redacted:access_token>"  # the same token again
+    assert scrubber.text("a first-token-aaaa b second-token-bbbb") == (
+        "a <redacted:access_token> b <redacted:access_token-2>"
+    )

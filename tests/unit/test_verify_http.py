@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 from txo.migrate.verify.http import SentRequest, compare_http
+from txo.migrate.verify.replay import next_page_uri, with_next_link
 
 BASE = "https://api.example/api/v2.0/companies(1)/customers"
 
@@ -57,3 +60,24 @@ def test_token_requests_are_counted_not_compared() -> None:
         "token requests: 1 recorded, 0 sent — counted, not compared "
         "(see migration/GUIDE.md §5 (get_client_credentials_token))",
     )
+
+
+def test_replay_links_a_recorded_top_skip_page_to_the_next_one() -> None:
+    base = "http://h/api/customers?$top=2&$skip="
+    later = ["http://h/api/companies", base + "4", base + "2"]
+    assert next_page_uri(base + "0", later) == base + "2"
+    assert next_page_uri(base + "2", later) == base + "4"
+    assert next_page_uri(base + "4", later) is None  # the last page recorded: no link
+    assert next_page_uri("http://h/api/customers", later) is None  # not a v2.1 page
+    body = json.dumps({"value": [{"n": 1}, {"n": 2}]}).encode()
+    page = {
+        "status": {"code": 200},
+        "headers": {"Content-Length": ["30"]},
+        "body": {"string": body},
+    }
+    linked = with_next_link(page, base + "2")
+    data = linked["body"]["string"]
+    assert json.loads(data)["@odata.nextLink"] == base + "2"
+    assert linked["headers"]["Content-Length"] == [str(len(data))]
+    empty = {"status": {"code": 200}, "headers": {}, "body": {"string": b'{"value": []}'}}
+    assert with_next_link(empty, base + "2") is empty  # an empty page ends v2.1's paging

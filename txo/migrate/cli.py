@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -21,6 +20,7 @@ from txo.migrate.files import discover
 from txo.migrate.findings import FileResult, Finding
 from txo.migrate.noqa import DEFAULT_REASON
 from txo.migrate.options import DEFAULT_MAX_FUNCTION_LINES, CheckOptions
+from txo.migrate.progress import PROGRESS_MIN_FILES, progress_for
 from txo.migrate.redact import ReportRedactor
 from txo.migrate.report import FORMATS, Report, render, render_statistics
 from txo.migrate.rules import RULES, rule_for
@@ -34,10 +34,9 @@ from txo.migrate.selection import (
 if TYPE_CHECKING:
     from txo.migrate.pyproject import ToolSettings
 
-__all__ = ["main"]
+__all__ = ["PROGRESS_MIN_FILES", "main"]
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-PROGRESS_MIN_FILES = 200
 
 
 def _positive_int(text: str) -> int:
@@ -133,33 +132,13 @@ def _options(args: argparse.Namespace, root: Path, tool: ToolSettings) -> CheckO
     )
 
 
-class _Progress:
-    """A one-line progress bar on stderr, redrawn at most ten times a second."""
-
-    def __init__(self, total: int, stream: TextIO) -> None:
-        self.total, self.done, self.stream, self._last = total, 0, stream, 0.0
-
-    def __call__(self, n: int) -> None:
-        self.done += n
-        now = time.monotonic()
-        if now - self._last >= 0.1 or self.done >= self.total:
-            self._last = now
-            filled = 30 * self.done // max(self.total, 1)
-            bar = "#" * filled + "." * (30 - filled)
-            self.stream.write(f"\r[{bar}] {self.done}/{self.total} files")
-            self.stream.flush()
-
-    def close(self) -> None:
-        self.stream.write("\r" + " " * 60 + "\r")
-        self.stream.flush()
-
-
 def _run_files(
     items: list[tuple[str, str]], options: CheckOptions, args: argparse.Namespace
 ) -> list[FileResult]:
     stream: TextIO = args.progress_stream if args.progress_stream is not None else sys.stderr
-    show = not args.no_progress and len(items) >= PROGRESS_MIN_FILES and stream.isatty()
-    progress = _Progress(len(items), stream) if show else None
+    progress = progress_for(
+        len(items), stream, minimum=PROGRESS_MIN_FILES, enabled=not args.no_progress
+    )
     try:
         return check_files(items, options, jobs=args.jobs, progress=progress)
     finally:

@@ -589,11 +589,12 @@ class FakeBusinessCentral:
         params = ctx.request.url.params
         try:
             items = _apply_filter(items, params.get("$filter"))
+            skip = _int_param(params.get("$skip"), default=0)
             top = _int_param(params.get("$top"), default=len(items))
             offset = _int_param(params.get("$skiptoken"), default=0)
         except ValueError as exc:
             return _odata_error(400, "BadRequest", str(exc))
-        items = items[:top]
+        items = items[skip:][:top]  # OData applies $skip, then $top (v2.1 paged this way)
         size = _max_page_size(ctx.request, self.page_size)
         page = [_select(item, params.get("$select")) for item in items[offset : offset + size]]
         body: dict[str, Any] = {

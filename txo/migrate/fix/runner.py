@@ -33,6 +33,7 @@ from txo.migrate.selection import (
 )
 
 if TYPE_CHECKING:
+    from txo.migrate.progress import Progress
     from txo.migrate.pyproject import ToolSettings
 
 __all__ = ["add_fix_arguments", "run_fix", "unified_diff"]
@@ -66,6 +67,9 @@ def add_fix_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add_selection_arguments(parser)
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
+    parser.add_argument(
+        "--no-progress", action="store_true", help="never show a progress bar (on stderr)"
+    )
     parser.epilog = f"Rules that fix: {_fixable_codes()}."
 
 
@@ -164,6 +168,15 @@ def _summary(tally: _Tally, write: bool) -> str:
     return text + "\n"
 
 
+def _progress(args: argparse.Namespace, total: int, out: TextIO, err: TextIO) -> Progress | None:
+    """check's bar on ``err`` (a terminal) over many files — unless diffs go to that terminal."""
+    from txo.migrate.progress import PROGRESS_MIN_FILES, progress_for
+
+    diffs_on_screen = args.fix_mode != "write" and out.isatty()
+    enabled = not args.no_progress and not diffs_on_screen
+    return progress_for(total, err, minimum=PROGRESS_MIN_FILES, enabled=enabled)
+
+
 def run_fix(
     args: argparse.Namespace,
     *,
@@ -191,8 +204,15 @@ def run_fix(
     options = _Options(write, args.unsafe_fixes, codes, save, tool, baseline)
     items = discover([str(p) for p in args.paths], Path.cwd(), [*tool.exclude, *args.exclude])
     tally = _Tally()
-    for path, display in items:
-        _fix_one(Path(path), display, options, tally, out, err)
+    bar = _progress(args, len(items), out, err)
+    try:
+        for path, display in items:
+            _fix_one(Path(path), display, options, tally, out, err)
+            if bar is not None:
+                bar(1)
+    finally:
+        if bar is not None:
+            bar.clear()
     err.write(_summary(tally, write))
     if tally.errors:
         return 2

@@ -9,7 +9,9 @@ the WARNING/ERROR log messages and which threads sent requests, runs the script 
 
 WHY plain Python with no txo import: this runs under the user's legacy interpreter, where
 txo is not installed.  vcrpy is taken from that interpreter, else from the paths the spec
-lists (txo's own environment), appended so the legacy project's packages win.
+lists (txo's own environment), appended so the legacy project's packages win.  The one
+exception: a project without its own ``utils/`` is recorded on :mod:`txo.compat`, run as
+``python -m txo.compat [--target T] SCRIPT ARGS`` would run it.
 """
 
 from __future__ import annotations
@@ -175,7 +177,12 @@ def main(spec_file: str) -> int:
         before_record_response=lambda r: scrubber.response(decode_response(r)),
     )
     with cassette:
-        code = _run_script(spec["script"], spec["args"], Path.cwd())
+        if spec["compat"] is None:
+            code = _run_script(spec["script"], spec["args"], Path.cwd())
+        else:  # no utils/ of its own: txo.compat is the legacy library (txo is importable)
+            from txo.compat.__main__ import main as run_under_compat
+
+            code = run_under_compat([*spec["compat"], spec["script"], *spec["args"]])
     sidecar = {
         "log": [scrubber.text(m) for m in capture.messages],
         "threads": len(threads),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -43,6 +44,9 @@ def add_record_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--init", action="store_true", help="write a starter PROJECT/txo-record.json and stop"
+    )
+    parser.add_argument(
+        "--no-progress", action="store_true", help="never show a progress bar (on stderr)"
     )
 
 
@@ -96,21 +100,51 @@ def _legacy_python(name: str) -> str:
     return found
 
 
-def _record(args: argparse.Namespace, out: TextIO) -> int:
+def _printer(
+    args: argparse.Namespace, total: int, out: TextIO, err: TextIO
+) -> Callable[[object], None]:
+    """Prints each recorded run's line; on a terminal a bar on ``err`` counts the runs."""
+    from txo.migrate.progress import progress_for
+    from txo.migrate.verify.suite import PROGRESS_MIN_RUNS
+
+    bar = progress_for(
+        total, err, minimum=PROGRESS_MIN_RUNS, unit="runs", enabled=not args.no_progress
+    )
+    if bar is not None:
+        bar.draw()
+
+    def printed(run: object) -> None:
+        if bar is not None:
+            bar.clear()
+        out.write(_line(run))
+        out.flush()
+        if bar is not None:
+            bar(1, redraw=bar.done + 1 < total)
+            if bar.done >= total:
+                bar.clear()
+
+    return printed
+
+
+def _record(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from txo.migrate.record.manifest import load_manifest, parse_run
-    from txo.migrate.record.recorder import record_project
+    from txo.migrate.record.recorder import COMPAT_LEGACY, legacy_library, record_project
 
     project: Path = args.project
     legacy_python = _legacy_python(args.legacy_python)
     runs = tuple(parse_run(r, project) for r in args.run) if args.run else load_manifest(project)
     target: Path = args.out or project / DEFAULT_OUT
+    if legacy_library(project) == COMPAT_LEGACY:
+        out.write(
+            f"{project} has no utils/ folder: recording on txo.compat as the legacy library.\n"
+        )
     recorded = record_project(
         project,
         runs,
         target,
         legacy_python=legacy_python,
         timeout=args.timeout,
-        progress=lambda r: print(_line(r), end="", file=out),
+        progress=_printer(args, len(runs), out, err),
     )
     killed = [r for r in recorded if r.exit_code is None]
     if killed:
@@ -136,7 +170,7 @@ def run_record(
         err.write(f"txo-migrate: error: not a folder: {args.project}\n")
         return EXIT_USAGE
     try:
-        return _init(args.project, out) if args.init else _record(args, out)
+        return _init(args.project, out) if args.init else _record(args, out, err)
     except HelpfulError as exc:
         err.write(f"txo-migrate: error: {exc}\n")
         return EXIT_USAGE

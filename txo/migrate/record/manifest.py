@@ -5,7 +5,8 @@ The manifest is ``PROJECT/txo-record.json``::
     {"runs": [{"script": "scripts/sync.py", "args": ["acme", "prod"],
                "env": {"SYNC_MODE": "dry"}, "timeout": 120}]}
 
-``args`` are ``ORG ENV [extras]``; ``env`` and ``timeout`` (seconds) are optional.
+``args`` are ``ORG ENV [extras]``; ``env``, ``timeout`` (seconds) and ``target`` (the legacy
+release verify runs it as, ``2.1`` or ``3.1``: ``python -m txo.compat --target``) are optional.
 ``txo-migrate record --init`` writes a starter manifest from the scripts it finds.
 """
 
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from txo.errors import HelpfulError
+from txo.migrate.verify.corpus import TARGETS
 
 __all__ = ["MANIFEST_FILE", "RunSpec", "load_manifest", "parse_run", "starter_manifest"]
 
@@ -35,13 +37,15 @@ class RunSpec:
     args: tuple[str, ...]
     env: tuple[tuple[str, str], ...] = ()
     timeout: float | None = None
+    target: str | None = None
 
     @property
     def id(self) -> str:
-        """File-name safe and unique per run: the stem plus the arguments after ORG ENV."""
+        """File-name safe and unique per run: the stem, the arguments after ORG ENV, @target."""
         extra = "-".join(self.args[2:])
-        raw = Path(self.script).stem + ("-" + extra if extra else "")
-        return "".join(c if c.isalnum() or c in "-_." else "_" for c in raw)
+        at = f"@{self.target}" if self.target else ""
+        raw = Path(self.script).stem + ("-" + extra if extra else "") + at
+        return "".join(c if c.isalnum() or c in "-_.@" else "_" for c in raw)
 
 
 def parse_run(text: str, project: Path) -> RunSpec:
@@ -85,7 +89,10 @@ def _run(raw: Any, index: int, project: Path) -> RunSpec:
     timeout = raw.get("timeout")
     if timeout is not None and (not isinstance(timeout, int | float) or timeout <= 0):
         raise _bad(where, "'timeout' must be a number of seconds above 0")
-    spec = RunSpec(script, tuple(args), tuple(sorted(env.items())), timeout)
+    target = raw.get("target")
+    if target is not None and target not in TARGETS:
+        raise _bad(where, f"'target' must be one of {', '.join(TARGETS)}")
+    spec = RunSpec(script, tuple(args), tuple(sorted(env.items())), timeout, target)
     return _checked(spec, project, f"{MANIFEST_FILE} {where}")
 
 

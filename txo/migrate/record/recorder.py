@@ -5,6 +5,10 @@ from the output folder), is started as ``LEGACY_PYTHON boot.py SPEC`` (:mod:`.bo
 own process group with a timeout, and leaves behind: its exit code, every file it created or
 changed (decoded per type, as verify compares them), its WARNING/ERROR log messages, and a
 scrubbed cassette of every HTTP exchange.  Nothing is written to ``--out`` before scrubbing.
+
+A project without its own ``utils/`` is recorded with :mod:`txo.compat` as the legacy library
+(``import utils`` answered by compat, with the run's ``target``): how txo's own corpus and demo
+record themselves, and how a user records scripts whose old library is no longer installed.
 """
 
 from __future__ import annotations
@@ -27,11 +31,28 @@ from txo.migrate.verify.corpus import EXPECTATIONS_FILE
 from txo.migrate.verify.outputs import changed_files, decode, snapshot, strip_timestamps
 from txo.migrate.verify.runner import COPY_IGNORED, spawn
 
-__all__ = ["CASSETTES", "SCHEMA_URL", "RecordedRun", "kind_for", "record_project"]
+__all__ = [
+    "CASSETTES",
+    "COMPAT_LEGACY",
+    "SCHEMA_URL",
+    "RecordedRun",
+    "kind_for",
+    "legacy_library",
+    "record_project",
+]
 
 CASSETTES = "cassettes"
 SCHEMA_URL = "https://txo.dev/schemas/expectations-1.schema.json"
 _BOOT = Path(__file__).with_name("boot.py")
+#: What ``recorded.legacy_library`` says when txo.compat stood in for a missing ``utils/``.
+COMPAT_LEGACY = "txo.compat"
+_TXO_HOME = str(Path(__file__).resolve().parents[3])
+
+
+def legacy_library(project: Path) -> str:
+    """``utils/`` when the project has its own legacy library, else :data:`COMPAT_LEGACY`."""
+    own = (project / "utils").is_dir() or (project / "utils.py").is_file()
+    return "utils/" if own else COMPAT_LEGACY
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +136,15 @@ class _Context:
     legacy_python: str
     timeout: float
     secrets: Mapping[str, str]
+    legacy: str = "utils/"
+
+    @property
+    def on_compat(self) -> bool:
+        return self.legacy == COMPAT_LEGACY
+
+
+def _compat_options(spec: RunSpec) -> list[str]:
+    return ["--target", spec.target] if spec.target else []
 
 
 def _spec_file(ctx: _Context, spec: RunSpec, work: Path, cassette: Path) -> Path:
@@ -126,15 +156,18 @@ def _spec_file(ctx: _Context, spec: RunSpec, work: Path, cassette: Path) -> Path
         "sidecar": str(work / "sidecar.json"),
         "secrets": dict(ctx.secrets),
         "fallback_paths": _fallback_paths(),
+        "compat": _compat_options(spec) if ctx.on_compat else None,
     }
     file.write_text(json.dumps(data), encoding="utf-8")
     return file
 
 
-def _environment(spec: RunSpec) -> dict[str, str]:
+def _environment(ctx: _Context, spec: RunSpec) -> dict[str, str]:
     env = dict(os.environ)
     env.update(spec.env)
     env.pop("PROJECT_ROOT", None)  # the copy is the project; never the user's real folder
+    if ctx.on_compat:  # so `-m txo.compat` works uninstalled, as verify runs it
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (_TXO_HOME, env.get("PYTHONPATH")) if p)
     return env
 
 
@@ -147,7 +180,7 @@ def _record_one(ctx: _Context, spec: RunSpec, work: Path) -> RecordedRun:
     command = [ctx.legacy_python, str(_BOOT), str(_spec_file(ctx, spec, work, cassette))]
     started = time.monotonic()
     code, _out, err = spawn(
-        command, copy, _environment(spec), spec.timeout or ctx.timeout, "txo-migrate record"
+        command, copy, _environment(ctx, spec), spec.timeout or ctx.timeout, "txo-migrate record"
     )
     duration = time.monotonic() - started
     scrubber = Scrubber(dict(ctx.secrets))
@@ -162,6 +195,7 @@ def _record_one(ctx: _Context, spec: RunSpec, work: Path) -> RecordedRun:
         "args": list(spec.args),
         **({"env": dict(spec.env)} if spec.env else {}),
         **({"timeout": spec.timeout} if spec.timeout else {}),
+        **({"target": spec.target} if spec.target else {}),
         "exit_code": code,
         "outputs": {n: _output_entry(n, d, scrubber) for n, d in sorted(outputs.items())},
         "log_contains": lines,
@@ -182,7 +216,11 @@ def _expectations(ctx: _Context, runs: Sequence[RecordedRun]) -> dict[str, Any]:
     return {
         "$schema": SCHEMA_URL,
         "_about": HEADER_COMMENT,
-        "recorded": {"tool": "txo-migrate record", "legacy_python": ctx.legacy_python},
+        "recorded": {
+            "tool": "txo-migrate record",
+            "legacy_python": ctx.legacy_python,
+            "legacy_library": ctx.legacy,
+        },
         "project": os.path.relpath(ctx.project, ctx.out),
         "scripts": [r.entry for r in runs],
     }
@@ -200,7 +238,8 @@ def record_project(
     """Record every run; write ``out/expectations.json`` and ``out/cassettes/``."""
     project, out = project.resolve(), out.resolve()
     (out / CASSETTES).mkdir(parents=True, exist_ok=True)
-    ctx = _Context(project, out, legacy_python, timeout, project_secrets(project))
+    secrets = project_secrets(project)
+    ctx = _Context(project, out, legacy_python, timeout, secrets, legacy_library(project))
     recorded = []
     with tempfile.TemporaryDirectory(prefix="txo-record-") as name:
         for index, spec in enumerate(runs):

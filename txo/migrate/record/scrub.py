@@ -10,9 +10,12 @@ What is removed from every cassette interaction and every recorded log line or o
   URL-encoded or JSON-escaped — in URLs, bodies and header values;
 * token-endpoint responses (any JSON object with ``access_token``, ``refresh_token`` or
   ``id_token``) get ``<redacted:access_token>`` etc., and the real token is then replaced
-  wherever it appears later in the same run.
+  wherever it appears later in the same run.  Each further distinct token of a run gets its
+  own numbered placeholder (``<redacted:access_token-2>``), so a script that checks a fresh
+  token differs from the cached one sees the same answer on replay.
 
-The placeholders depend only on key names, so recording twice gives the same files.
+The placeholders depend only on key names and the order tokens were issued in, so recording
+twice gives the same files.
 
 WHY plain Python without any txo import: the recording bootstrap runs this module under the
 user's *legacy* interpreter, which has no txo installed.  Keep it importable on Python 3.10.
@@ -96,6 +99,7 @@ class Scrubber:
 
     def __init__(self, secrets: dict[str, str]) -> None:
         self._pairs: list[tuple[str, str]] = []
+        self._tokens: dict[str, list[str]] = {}  # field -> distinct tokens, in issue order
         for value, placeholder in secrets.items():
             self.add(value, placeholder)
 
@@ -140,6 +144,13 @@ class Scrubber:
         request.body = self.body(request.body)
         return request
 
+    def _token_placeholder(self, field: str, token: str) -> str:
+        seen = self._tokens.setdefault(field, [])
+        if token not in seen:
+            seen.append(token)
+        number = seen.index(token) + 1
+        return f"<redacted:{field}>" if number == 1 else f"<redacted:{field}-{number}>"
+
     def _learn_tokens(self, body: Any) -> Any:
         text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
         if not isinstance(text, str) or not any(f in text for f in TOKEN_FIELDS):
@@ -152,8 +163,9 @@ class Scrubber:
             return body
         for field in TOKEN_FIELDS:
             if isinstance(data.get(field), str):
-                self.add(data[field], f"<redacted:{field}>")
-                data[field] = f"<redacted:{field}>"
+                placeholder = self._token_placeholder(field, data[field])
+                self.add(data[field], placeholder)
+                data[field] = placeholder
         out = json.dumps(data)
         return out.encode("utf-8") if isinstance(body, bytes) else out
 

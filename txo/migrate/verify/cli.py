@@ -51,6 +51,9 @@ def add_verify_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--jobs", type=int, metavar="N", help="runs in parallel (default: CPUs)")
     parser.add_argument(
+        "--no-progress", action="store_true", help="never show a progress bar (on stderr)"
+    )
+    parser.add_argument(
         "--project",
         type=Path,
         metavar="PATH",
@@ -79,6 +82,7 @@ def run_verify(
             scripts=args.script,
             jobs=args.jobs,
             project=args.project,
+            progress_stream=None if args.no_progress else err,
         )
     except CorpusError as exc:
         err.write(f"txo-migrate: error: {exc}\n")

@@ -17,7 +17,9 @@ The file (see ``migration/legacy/expectations.json``; its JSON Schema is
   warnings seen are reported, not compared.  A recorded run also has ``cassette`` (the vcrpy
   cassette its HTTP requests are answered from and compared with), ``http_order``
   (``sequence`` or ``multiset``), ``env`` and ``timeout``; its outputs are every file the run
-  created or changed anywhere in the project, not only under ``output/``.
+  created or changed anywhere in the project, not only under ``output/``.  Any run may name
+  the legacy release it runs as, ``target`` (``2.1`` or ``3.1``): passed on as
+  ``python -m txo.compat --target …`` (else ``TXO_COMPAT_TARGET`` from ``env``, else 2.1).
 
 A run needs the fake API when ``needs_api`` says so, or when it has a ``fake_setup``, or when its
 ``config/{org}-{env}-config*.json`` holds the ``{{FAKE_BC_URL}}`` placeholder.  Loading checks
@@ -37,6 +39,7 @@ __all__ = [
     "FAKE_SETUP_CALLS",
     "OUTPUT_KINDS",
     "PLACEHOLDER",
+    "TARGETS",
     "Case",
     "Corpus",
     "CorpusError",
@@ -49,6 +52,8 @@ EXPECTATIONS_FILE = "expectations.json"
 PLACEHOLDER = "{{FAKE_BC_URL}}"
 OUTPUT_KINDS = frozenset({"text", "gzip_text", "hex", "xlsx_rows"})
 FAKE_SETUP_CALLS = frozenset({"fail_next", "throttle", "timeout_next"})
+#: The legacy releases a run may target (``python -m txo.compat --target``).
+TARGETS = ("2.1", "3.1")
 _MIN_SECRET = 4
 _T = TypeVar("_T")
 
@@ -83,6 +88,7 @@ class Case:
     http_order: str = "sequence"
     env: tuple[tuple[str, str], ...] = ()
     timeout: float | None = None
+    target: str | None = None
 
     @property
     def name(self) -> str:
@@ -91,14 +97,16 @@ class Case:
 
     @property
     def id(self) -> str:
-        """Unique per run: the stem plus the arguments after ORG ENV (``02_custom_args-…``)."""
+        """Unique per run: the stem, the arguments after ORG ENV, the target (``10_x-…@3.1``)."""
         extra = self.args[2:]
-        return self.name + ("-" + "-".join(extra) if extra else "")
+        at = f"@{self.target}" if self.target else ""
+        return self.name + ("-" + "-".join(extra) if extra else "") + at
 
     @property
     def label(self) -> str:
-        """For tables: the stem plus the arguments after ORG ENV, space separated."""
-        return " ".join((self.name, *self.args[2:]))
+        """For tables: the stem plus the arguments after ORG ENV, then ``@TARGET`` if given."""
+        at = (f"@{self.target}",) if self.target else ()
+        return " ".join((self.name, *self.args[2:], *at))
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,12 +206,21 @@ def _recorded(root: Path, raw: dict[str, Any], where: str) -> dict[str, Any]:
     found["env"] = tuple(
         sorted(zip(env, _strings(list(env.values()), f"{where}.env"), strict=True))
     )
+    if "target" in raw:
+        found["target"] = _target(raw, where)
     if "timeout" in raw:
         timeout = raw["timeout"]
         if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
             raise CorpusError(f"{EXPECTATIONS_FILE}: {where}.timeout: seconds above 0")
         found["timeout"] = float(timeout)
     return {**found, "http_order": order}
+
+
+def _target(raw: dict[str, Any], where: str) -> str:
+    target = _field(raw, "target", str, where)
+    if target not in TARGETS:
+        raise CorpusError(f"{EXPECTATIONS_FILE}: {where}.target: one of {', '.join(TARGETS)}")
+    return target
 
 
 def _case(root: Path, project: Path, raw: Any, index: int) -> Case:

@@ -9,7 +9,15 @@ scrubbed with the same placeholders as the recording, to the request log for
 :mod:`txo.migrate.verify.http` to compare.
 
 Requests are matched on method, scheme, host, port, path and the query without paging
-parameters; each recorded response is played once, in recorded order.  An index keyed the
+parameters; each recorded response is played once, in recorded order.
+
+**Paging across the two libraries.**  v2.1 paged with ``$top/$skip`` and never followed
+``@odata.nextLink``; the compat layer follows ``@odata.nextLink`` instead (a deliberate
+change, migration/GUIDE.md §5).  A recorded ``$top/$skip`` page has no link for compat to
+follow, so replay adds one: a recorded page whose request carried ``$top=N&$skip=K`` is
+played with ``@odata.nextLink`` set to the recorded request for ``$skip=K+N`` (when there is
+one).  Compat then reads exactly the pages the legacy library read, and the HTTP check
+compares them with the paging parameters aside (a reported note, never hidden).  An index keyed the
 same way keeps a 10,000-exchange cassette at constant cost per request; each request is
 scrubbed once (its URI and body text), never deep-copied.  Responses stay on disk until
 played (the cassette holds one interaction per line): memory holds the index, not the bodies.
@@ -22,6 +30,7 @@ import sys
 import threading
 import urllib.parse
 from collections import defaultdict, deque
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -29,7 +38,7 @@ from txo.migrate.record.cassette_io import CommentedJson, interaction_lines, loa
 from txo.migrate.record.scrub import Scrubber, project_secrets
 from txo.migrate.verify.http import matching_query
 
-__all__ = ["main", "request_key"]
+__all__ = ["main", "next_page_uri", "request_key", "with_next_link"]
 
 
 def request_key(method: str, uri: str) -> tuple[str, str, str, int | None, str, str]:
@@ -44,6 +53,60 @@ def request_key(method: str, uri: str) -> tuple[str, str, str, int | None, str, 
         parts.path,
         matching_query(uri),
     )
+
+
+def _top_skip(uri: str) -> tuple[int, int] | None:
+    """($top, $skip) of a v2.1-style page request, else None."""
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(uri).query))
+    try:
+        return int(query["$top"]), int(query["$skip"])
+    except (KeyError, ValueError):
+        return None
+
+
+def next_page_uri(uri: str, later: Iterable[str]) -> str | None:
+    """The first of ``later`` recorded URIs that is the ``$top/$skip`` page after ``uri``."""
+    paging = _top_skip(uri)
+    if paging is None:
+        return None
+    top, skip = paging
+    return next((u for u in later if _top_skip(u) == (top, skip + top)), None)
+
+
+def with_next_link(response: dict[str, Any], link: str) -> dict[str, Any]:
+    """A recorded OData page (vcrpy response, bytes body) with ``@odata.nextLink`` added."""
+    try:
+        body = json.loads(response["body"]["string"])
+    except (KeyError, TypeError, ValueError):
+        return response
+    if not isinstance(body, dict) or not isinstance(body.get("value"), list) or not body["value"]:
+        return response  # an empty page ends v2.1's paging: no link
+    if "@odata.nextLink" in body:
+        return response
+    body["@odata.nextLink"] = link
+    data = json.dumps(body).encode("utf-8")
+    headers = {
+        name: ([str(len(data))] if name.lower() == "content-length" else values)
+        for name, values in response["headers"].items()
+    }
+    return {**response, "headers": headers, "body": {**response["body"], "string": data}}
+
+
+def _build_index(data: Any) -> dict[Any, deque[int]]:
+    """Request key -> the indices of the recorded interactions with that key, in order."""
+    index: dict[Any, deque[int]] = defaultdict(deque)
+    for i, (stored, _response) in enumerate(data):
+        index[request_key(stored.method, stored.uri)].append(i)
+    return index
+
+
+def _following_page(data: Any, index: Mapping[Any, deque[int]], played: int) -> str | None:
+    """The recorded ``$top/$skip`` page after the one about to be played (module docstring)."""
+    stored = data[played][0]
+    if _top_skip(stored.uri) is None:
+        return None  # not a v2.1 page: nothing to scan (replay stays O(1) per request)
+    later = index[request_key(stored.method, stored.uri)]
+    return next_page_uri(stored.uri, (data[i][0].uri for i in later if i > played))
 
 
 def _matcher(r1: Any, r2: Any) -> None:
@@ -140,10 +203,7 @@ def _cassette_class(log: IO[str], scrubber: Scrubber) -> Any:
             with lock:
                 index = self.__dict__.get("_txo_index")
                 if index is None or self.__dict__.get("_txo_indexed") != len(self.data):
-                    index = defaultdict(deque)
-                    for i, (stored, _response) in enumerate(self.data):
-                        index[request_key(stored.method, stored.uri)].append(i)
-                    self.__dict__["_txo_index"] = index
+                    index = self.__dict__["_txo_index"] = _build_index(self.data)
                     self.__dict__["_txo_indexed"] = len(self.data)
                 return index
 
@@ -170,8 +230,11 @@ def _cassette_class(log: IO[str], scrubber: Scrubber) -> Any:
 
         def play_response(self, request: Any) -> Any:
             with lock:
+                played = next((i for i, _ in self._responses(request)), None)
+                link = None if played is None else _following_page(self.data, self._index(), played)
                 response = super().play_response(request)
-            return response.load() if isinstance(response, _LazyResponse) else response
+            loaded = response.load() if isinstance(response, _LazyResponse) else response
+            return loaded if link is None else with_next_link(loaded, link)
 
     return IndexedLoggingCassette
 
@@ -195,7 +258,7 @@ def main(spec_file: str) -> int:
         )
         try:
             with cassette:
-                return run_under_compat([spec["script"], *spec["args"]])
+                return run_under_compat([*spec["options"], spec["script"], *spec["args"]])
         finally:
             file.close()
 

@@ -172,13 +172,15 @@ def _logs(root: Path) -> str:
 
 
 def command_for(case: Case, workdir: Path) -> list[str]:
-    """``python -m txo.compat SCRIPT ARGS``, or the same through the replay bootstrap."""
+    """``python -m txo.compat [--target T] SCRIPT ARGS``, or the same through replay."""
+    target = ["--target", case.target] if case.target else []
     if case.cassette is None:
-        return [sys.executable, "-m", "txo.compat", case.script, *case.args]
+        return [sys.executable, "-m", "txo.compat", *target, case.script, *case.args]
     spec = workdir / "replay.json"
     data = {
         "script": case.script,
         "args": list(case.args),
+        "options": target,
         "cassette": str(case.cassette.resolve()),
         "requests": str(workdir / "requests.jsonl"),
     }

@@ -6,13 +6,15 @@ runs are independent and can overlap; the worker threads only wait on their subp
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from txo.migrate.verify import DEFAULT_TIMEOUT
 from txo.migrate.verify.compare import CaseResult, compare_run
@@ -20,9 +22,14 @@ from txo.migrate.verify.corpus import Case, Corpus, load_corpus
 from txo.migrate.verify.migrate import FileFix, MigrationResult, compare_migration, migrate_copy
 from txo.migrate.verify.runner import ScriptRun, run_case
 
-__all__ = ["VerifyReport", "default_jobs", "run_all", "verify_corpus"]
+if TYPE_CHECKING:
+    from txo.migrate.progress import Progress
+
+__all__ = ["PROGRESS_MIN_RUNS", "VerifyReport", "default_jobs", "run_all", "verify_corpus"]
 
 _MAX_JOBS = 8
+#: Runs take seconds each: a bar is worth it from two runs on (on a terminal only).
+PROGRESS_MIN_RUNS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +68,19 @@ class VerifyReport:
         raise KeyError(case_id)
 
 
+@contextlib.contextmanager
+def _shown(bar: Progress | None) -> Iterator[None]:
+    """Draw the bar at 0 now and erase it at the end, whatever happens in between."""
+    if bar is None:
+        yield
+        return
+    bar.draw()
+    try:
+        yield
+    finally:
+        bar.clear()
+
+
 def default_jobs() -> int:
     """Parallel runs by default: the CPU count, at most eight."""
     return max(1, min(_MAX_JOBS, os.cpu_count() or 1))
@@ -74,14 +94,21 @@ def run_all(
     timeout: float = DEFAULT_TIMEOUT,
     jobs: int | None = None,
     env_extra: Mapping[str, str] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> list[ScriptRun]:
-    """Run every case of ``corpus`` (from ``source``, default its root), in case order."""
+    """Run every case of ``corpus`` (from ``source``, default its root), in case order.
+
+    ``progress(1)`` is called as each run ends (from the worker threads).
+    """
 
     def one(item: tuple[int, Case]) -> ScriptRun:
         index, case = item
         folder = workdir / f"{index:02d}-{case.name}"
         folder.mkdir(parents=True)
-        return run_case(corpus, case, folder, source=source, timeout=timeout, env_extra=env_extra)
+        run = run_case(corpus, case, folder, source=source, timeout=timeout, env_extra=env_extra)
+        if progress is not None:
+            progress(1)
+        return run
 
     with ThreadPoolExecutor(max_workers=jobs or default_jobs()) as pool:
         return list(pool.map(one, enumerate(corpus.cases)))
@@ -110,20 +137,35 @@ def verify_corpus(
     jobs: int | None = None,
     env_extra: Mapping[str, str] | None = None,
     project: Path | None = None,
+    progress_stream: TextIO | None = None,
 ) -> VerifyReport:
     """Run each recorded script of the corpus at ``root`` (CorpusError if it is not one).
 
     ``project`` overrides where the scripts are (default: as the expectations file says).
+    A bar counts the runs on ``progress_stream`` when it is a terminal (and there are at
+    least :data:`PROGRESS_MIN_RUNS`).
     """
+    from txo.migrate.progress import progress_for
+
     corpus = load_corpus(root, project).select(scripts)
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="txo-verify-") as name:
+    total = len(corpus.cases) * (2 if after_fix else 1)
+    bar = None
+    if progress_stream is not None:
+        bar = progress_for(total, progress_stream, minimum=PROGRESS_MIN_RUNS, unit="runs")
+    with tempfile.TemporaryDirectory(prefix="txo-verify-") as name, _shown(bar):
         tmp = Path(name)
 
         def run(label: str, source: Path) -> list[ScriptRun]:
             target = tmp / label
             return run_all(
-                corpus, target, source=source, timeout=timeout, jobs=jobs, env_extra=env_extra
+                corpus,
+                target,
+                source=source,
+                timeout=timeout,
+                jobs=jobs,
+                env_extra=env_extra,
+                progress=bar,
             )
 
         before = run("as-written", corpus.source)
