@@ -368,3 +368,31 @@ def test_each_run_can_target_a_legacy_release(tmp_path: Path) -> None:
         run = run_case(corpus, case, tmp_path / f"w{i}", timeout=60)
         assert run.exit_code == 0, run.stderr
         assert run.outputs == {"output/target.txt": str(case.outputs[0].content).encode()}
+
+
+def test_the_report_never_quotes_a_corpus_secret_in_a_diff(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A script that writes the secret into an output: the diff is shown, the secret is not."""
+    root = write_corpus(tmp_path / "c", [])
+    leaky = "from pathlib import Path\n" + (
+        'Path("output").mkdir()\n'
+        'secret = Path("config/x-api-config-secrets.json").read_text()\n'
+        'Path("output/hello.txt").write_text("key " + secret)\n'
+    )
+    (root / "scripts" / "leaky.py").write_text(leaky, encoding="utf-8")
+    case = {
+        "script": "scripts/leaky.py",
+        "args": ["x", "api"],
+        "exit_code": 0,
+        "warnings": [],
+        "outputs": {"output/hello.txt": {"text": "key none"}},
+        "log_contains": [],
+    }
+    expectations = json.loads((root / "expectations.json").read_text(encoding="utf-8"))
+    (root / "expectations.json").write_text(json.dumps({**expectations, "scripts": [case]}))
+    for fmt in ("text", "json"):
+        code, out, _ = verify(capsys, str(root), "--format", fmt)
+        assert code == 1
+        assert "output/hello.txt" in out  # the difference is still named
+        assert "mini-secret-42" not in out, out

@@ -67,7 +67,7 @@ def run_verify(
     """Run ``verify`` as parsed by :func:`add_verify_arguments`; returns 0, 1 or 2."""
     from txo.migrate.table import box_for, paint, use_color
     from txo.migrate.verify.corpus import CorpusError
-    from txo.migrate.verify.render import render_json, render_text
+    from txo.migrate.verify.render import redact_text, render_json, render_text
     from txo.migrate.verify.suite import verify_corpus
 
     out, err = stdout or sys.stdout, stderr or sys.stderr
@@ -90,5 +90,6 @@ def run_verify(
     if args.format == "json":
         out.write(render_json(report))
     else:
-        out.write(paint(render_text(report, box_for(out)), color=use_color(out)))
+        text = redact_text(report, render_text(report, box_for(out)))
+        out.write(paint(text, color=use_color(out)))
     return EXIT_OK if report.ok else EXIT_DIFFERS

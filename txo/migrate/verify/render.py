@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
+from txo.migrate.redact import ReportRedactor
 from txo.migrate.table import UNICODE, Box, Column, render_table
 from txo.migrate.verify.compare import CHECKS, CaseResult
 from txo.migrate.verify.migrate import MigrationResult
@@ -264,4 +266,28 @@ def to_dict(report: VerifyReport) -> dict[str, Any]:
 
 
 def render_json(report: VerifyReport) -> str:
-    return json.dumps(to_dict(report), indent=2) + "\n"
+    redact = _redactor(report)
+    return json.dumps(_redacted(to_dict(report), redact.text), indent=2) + "\n"
+
+
+def redact_text(report: VerifyReport, text: str) -> str:
+    """``text`` (a rendered report) with the corpus's secrets and secret-like matches hidden:
+    stderr tails and diffs quote what the scripts wrote, and a script may leak."""
+    return _redactor(report).text(text)
+
+
+def _redactor(report: VerifyReport) -> ReportRedactor:
+    from txo.log import Redactor, SecretRegistry, load_redaction_patterns
+
+    return ReportRedactor(Redactor(load_redaction_patterns(), SecretRegistry(report.secrets)))
+
+
+def _redacted(value: Any, redact: Callable[[str], str]) -> Any:
+    """JSON data with every string redacted (keys are ours and stay as they are)."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, list):
+        return [_redacted(v, redact) for v in value]
+    if isinstance(value, dict):
+        return {k: _redacted(v, redact) for k, v in value.items()}
+    return value

@@ -41,6 +41,7 @@ class VerifyReport:
     results: tuple[CaseResult, ...]
     migrations: tuple[MigrationResult, ...] | None
     duration: float
+    secrets: frozenset[str] = frozenset()  # the corpus's: the rendered report never shows them
 
     @property
     def runs_ok(self) -> bool:
@@ -171,4 +172,5 @@ def verify_corpus(
         before = run("as-written", corpus.source)
         results = tuple(compare_run(r.case, r, corpus.secrets) for r in before)
         migrations = _migrations(corpus, before, tmp, run) if after_fix else None
-    return VerifyReport(str(root), timeout, results, migrations, time.monotonic() - started)
+    elapsed = time.monotonic() - started
+    return VerifyReport(str(root), timeout, results, migrations, elapsed, corpus.secrets)
