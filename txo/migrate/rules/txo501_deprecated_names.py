@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -11,8 +12,9 @@ from typing import TYPE_CHECKING
 from txo.migrate.findings import Finding
 from txo.migrate.fixes import Applicability, Edit, Fix, edits_between
 from txo.migrate.options import CheckOptions
-from txo.migrate.rules._util import dotted_name, import_bindings
+from txo.migrate.rules._util import bindings, dotted_name, import_bindings
 from txo.migrate.rules.base import FileContext, Handler, Rule
+from txo.migrate.rules.v31_dropins import DropInFixer
 
 if TYPE_CHECKING:
     from txo.compat.registry import Shim
@@ -32,40 +34,84 @@ def normalize(name: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class ShimIndex:
-    """SHIMS plus what lookups need: every v2.1 module prefix, and package re-exports."""
+    """SHIMS plus what lookups need: module prefixes, package re-exports, legacy classes.
+
+    ``owners`` maps a legacy class's short name (``TxoDataHandler``) to its
+    dotted name when SHIMS lists members or behaviours of it; ``member_names``
+    holds those members' short names, so handlers can skip every other
+    attribute with one set lookup.
+    """
 
     shims: Mapping[str, Shim]
     modules: frozenset[str]
     reexports: Mapping[str, Shim]
+    owners: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    member_names: frozenset[str] = frozenset()
 
     @classmethod
     def build(cls, shims: Mapping[str, Shim]) -> ShimIndex:
         modules: set[str] = set()
         by_name: dict[str, list[Shim]] = {}
+        owners: dict[str, set[str]] = {}
         for key, shim in shims.items():
             parts = key.split(".")
+            if shim.kind != "name":
+                owners.setdefault(shim.module.rpartition(".")[2], set()).add(shim.module)
+                continue
             modules.update(".".join(parts[:i]) for i in range(1, len(parts)))
             if parts[0] == _V21:
                 by_name.setdefault(parts[-1], []).append(shim)
         unique = {name: found[0] for name, found in by_name.items() if len(found) == 1}
-        return cls(shims, frozenset(modules), unique)
+        classes = {short: next(iter(full)) for short, full in owners.items() if len(full) == 1}
+        members = frozenset(s.name for s in shims.values() if s.kind != "name")
+        return cls(shims, frozenset(modules), unique, classes, members)
 
     def lookup(self, name: str) -> Shim | None:
-        """The shim for a normalized dotted name; ``utils.X`` falls back to one ``utils.*.X``."""
+        """The shim for a normalized dotted name; ``utils.X`` falls back to one ``utils.*.X``.
+
+        Behaviour entries are not names: they are looked up with :meth:`member`.
+        """
         shim = self.shims.get(name)
         if shim is None and name.count(".") == 1 and name.startswith(_V21 + "."):
             found = self.reexports.get(name.partition(".")[2])
             if found is not None and found.v21_name.startswith(_V21 + "."):
                 return found
-        return shim
+        if shim is None and name.count(".") == 2 and name.startswith(_V21 + "."):
+            owner = self.owner(name.rpartition(".")[0])  # utils.TxoDataHandler.member
+            shim = self.shims.get(f"{owner}.{name.rpartition('.')[2]}") if owner else None
+        return shim if shim is None or shim.kind != "behaviour" else None
+
+    def owner(self, name: str) -> str | None:
+        """The legacy class a normalized dotted name denotes (a package re-export too)."""
+        short = name.rpartition(".")[2]
+        full = self.owners.get(short)
+        if full is None or not name.startswith(_V21 + "."):
+            return None
+        return full if name in (full, f"{_V21}.{short}") else None
+
+    def member(self, owner: str, name: str) -> Shim | None:
+        """The member or behaviour entry ``owner.name`` (None for any other attribute)."""
+        return self.shims.get(f"{owner}.{name}")
 
 
-def _message(shim: Shim, via: str) -> str:
+#: Members that 2.1 already had as instance methods: only the class-level call is 3.1 API.
+_INSTANCE_IN_V21 = frozenset({"utils.oauth_helpers.OAuthClient.clear_cache"})
+_SAVE = "utils.load_n_save.TxoDataHandler.save"
+#: The sheet a single DataFrame saved to .xlsx lands on: in 3.1, and in v3's txo.data.
+V31_SHEET, V3_SHEET = "Data", "Sheet1"
+
+
+def _message(shim: Shim, via: str, target: str, subject: str = "") -> str:
+    """The finding's text; a 3.1-only name checked for a 2.1 code base says it is not 2.1."""
+    subject = subject or f"`{shim.v21_name}`"
     note = f" ({shim.note})" if shim.note else ""
-    return (
-        f"`{shim.v21_name}` is deprecated v2.1 API{via}, removed in {shim.removal}: "
-        f"use `{shim.replacement}`{note}"
-    )
+    tail = f"removed in {shim.removal}: use `{shim.replacement}`{note}"
+    if shim.since != target and target == "2.1":
+        return (
+            f"{subject} is not in 2.1 \N{EM DASH} your scripts use v{shim.since} API{via} "
+            f"(added in the template's {shim.since} release); deprecated, {tail}"
+        )
+    return f"{subject} is deprecated v{shim.since} API{via}, {tail}"
 
 
 class DeprecatedName(Rule):
@@ -121,8 +167,14 @@ class DeprecatedName(Rule):
         super().__init__(ctx, shared)
         assert isinstance(shared, ShimIndex)
         self._index = shared
-        self._aliases: dict[str, str] = {}
+        self._aliases: dict[str, str] = {}  # local name -> legacy module
+        self._classes: dict[str, str] = {}  # local name -> legacy class (from-imported)
+        self._instances: dict[str, str] = {}  # local name -> legacy class it was built from
+        self._candidates: list[ast.Attribute] = []  # `name.member`, name maybe an instance
+        self._calls: dict[int, ast.Call] = {}  # id(func attribute) -> the call
         self._covered: set[int] = set()
+        self._dropins: DropInFixer | None = None
+        self._fstrings: list[ast.JoinedStr] = []  # where a rewrite must mind the quotes
 
     @classmethod
     def prepare(cls, options: CheckOptions) -> ShimIndex:
@@ -138,10 +190,29 @@ class DeprecatedName(Rule):
             ast.Import: self._on_import,
             ast.ImportFrom: self._on_import_from,
             ast.Attribute: self._on_attribute,
+            ast.Call: self._on_call,
+            ast.Assign: self._on_assign,
+            ast.JoinedStr: self._on_fstring,
         }
 
+    def _on_fstring(self, node: ast.JoinedStr) -> None:
+        if self.ctx.options.with_fixes and (self._classes or self._aliases):
+            self._fstrings.append(node)
+
+    def _fix(self, shim: Shim, node: ast.AST) -> Fix | None:
+        """The drop-in fix for a v3.1 name, when ``fix`` asks for fixes and one exists."""
+        if not self.ctx.options.with_fixes or shim.since == "2.1":
+            return None
+        if self._dropins is None:
+            self._dropins = DropInFixer(self.ctx)
+        return self._dropins.fix(shim.v21_name, node, self._fstrings)
+
+    def _flag(self, shim: Shim, node: ast.AST, via: str = "", fix: Fix | None = None) -> None:
+        self.report(node, _message(shim, via, self.ctx.options.legacy_target), fix)
+
     def finish(self) -> None:
-        mine = [i for i, f in enumerate(self.ctx.findings) if f.code == self.code]
+        self._resolve_instances()
+        mine = [i for i, f in enumerate(self.ctx.findings) if f.code == self.code and f.fix is None]
         if not mine or not self.ctx.options.with_fixes or "utils" not in self.ctx.source:
             return
         from txo.migrate.rules._cst.v21_imports import rewrite_v21_imports
@@ -177,7 +248,7 @@ class DeprecatedName(Rule):
             name = normalize(alias.name)
             shim = self._index.lookup(name)
             if shim is not None:
-                self.report(alias, _message(shim, ""))
+                self._flag(shim, alias)
             elif name in self._index.modules:
                 self._aliases[local] = full
 
@@ -192,16 +263,83 @@ class DeprecatedName(Rule):
             self.report(node, f"star import from v2.1 module `{module}` brings in {shown}")
             return
         for local, _full, alias in import_bindings(node):
-            shim = self._index.lookup(f"{module}.{alias.name}")
+            dotted = f"{module}.{alias.name}"
+            shim = self._index.lookup(dotted)
             if shim is not None:
-                self.report(alias, _message(shim, via))
-            elif f"{module}.{alias.name}" in self._index.modules:
-                self._aliases[local] = f"{module}.{alias.name}"
+                self._flag(shim, alias, via, self._fix(shim, node))
+            elif dotted in self._index.modules:
+                self._aliases[local] = dotted
+            owner = self._index.owner(dotted)
+            if owner is not None:
+                self._classes[local] = owner
+
+    def _owner_of(self, expr: ast.expr) -> str | None:
+        """The legacy class ``expr`` names: a from-imported class, or one through a module."""
+        if isinstance(expr, ast.Name):
+            return self._classes.get(expr.id)
+        dotted = dotted_name(expr) if self._aliases else None
+        if dotted is None:
+            return None
+        root, _, rest = dotted.partition(".")
+        base = self._aliases.get(root)
+        return None if base is None else self._index.owner(normalize(f"{base}.{rest}"))
+
+    def _on_assign(self, node: ast.Assign) -> None:
+        """``handler = TxoDataHandler(...)``: remember the instance (trusted if bound once)."""
+        if not (self._classes or self._aliases) or len(node.targets) != 1:
+            return
+        target, value = node.targets[0], node.value
+        if isinstance(target, ast.Name) and isinstance(value, ast.Call):
+            owner = self._owner_of(value.func)
+            if owner is not None:
+                self._instances[target.id] = owner
+
+    def _on_call(self, node: ast.Call) -> None:
+        func = node.func
+        if not isinstance(func, ast.Attribute) or func.attr not in self._index.member_names:
+            return
+        if not (self._classes or self._aliases):
+            return
+        self._calls[id(func)] = node
+        self._on_receiver(func)
+
+    def _on_receiver(self, node: ast.Attribute) -> bool:
+        """``Class.member`` or ``Class(...).member``: handled here (True), else not known."""
+        receiver = node.value
+        built = isinstance(receiver, ast.Call)
+        owner = self._owner_of(receiver.func if isinstance(receiver, ast.Call) else receiver)
+        if owner is not None:
+            self._on_member(node, owner, on_class=not built)
+        return owner is not None
+
+    def _on_member(self, node: ast.Attribute, owner: str, *, on_class: bool) -> None:
+        """``Class.member`` or ``instance.member``: a 3.1 member, or the 3.1 save behaviour."""
+        shim = self._index.member(owner, node.attr)
+        if shim is None or (not on_class and shim.v21_name in _INSTANCE_IN_V21):
+            return
+        call = self._calls.get(id(node))
+        if shim.kind == "behaviour":
+            self._covered.add(id(node))  # the class use inside is still reported
+            if shim.v21_name == _SAVE and call is not None:
+                self._check_sheet(call, shim)
+            return
+        inner: ast.expr = node
+        while isinstance(inner, ast.Attribute):
+            self._covered.add(id(inner))
+            inner = inner.value
+        where: ast.AST = call if call is not None else node
+        # `Class(...).member()` keeps its constructor call: no fix would drop it silently
+        fix = None if isinstance(node.value, ast.Call) else self._fix(shim, where)
+        self._flag(shim, where, "", fix)
 
     def _on_attribute(self, node: ast.Attribute) -> None:
-        if not self._aliases or id(node) in self._covered:
+        if id(node) in self._covered or not (self._aliases or self._classes):
             return
-        dotted = dotted_name(node)
+        if node.attr in self._index.member_names:
+            if not self._on_receiver(node) and isinstance(node.value, ast.Name):
+                self._candidates.append(node)
+            return
+        dotted = dotted_name(node) if self._aliases else None
         if dotted is None:
             return
         root, _, rest = dotted.partition(".")
@@ -214,4 +352,42 @@ class DeprecatedName(Rule):
             while isinstance(inner, ast.Attribute):
                 self._covered.add(id(inner))
                 inner = inner.value
-            self.report(node, _message(shim, ""))
+            self._flag(shim, node, "", self._fix(shim, node))
+
+    def _resolve_instances(self) -> None:
+        """Member uses through an instance name, where that name is bound exactly once."""
+        if not self._candidates or not self._instances:
+            return
+        tree = self.ctx.scopes[0]
+        assert isinstance(tree, ast.Module)
+        counts = Counter(name for name, _ in bindings(tree))
+        for node in self._candidates:
+            assert isinstance(node.value, ast.Name)
+            owner = self._instances.get(node.value.id)
+            if owner is not None and counts[node.value.id] == 1:
+                self._on_member(node, owner, on_class=False)
+
+    def _check_sheet(self, call: ast.Call, shim: Shim) -> None:
+        """``save(df, dir, "x.xlsx")``: where 3.1 and v3 name the sheet differently, say so."""
+        name = call.args[2] if len(call.args) > 2 else _keyword(call, "filename")
+        if not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
+            return
+        if not name.value.lower().endswith(".xlsx") or any(
+            k.arg in (None, "sheet_name") for k in call.keywords
+        ):
+            return
+        data = call.args[0] if call.args else _keyword(call, "data")
+        if isinstance(data, (ast.Dict, ast.DictComp)):  # 3.1's multi-sheet workbook
+            subject = f"`{_SAVE}` of a {{sheet: DataFrame}} dict to .xlsx (a multi-sheet workbook)"
+            self.report(call, _message(shim, "", self.ctx.options.legacy_target, subject))
+        elif self.ctx.options.legacy_target == "3.1":
+            self.report(
+                call,
+                f"`{_SAVE}` of one DataFrame to .xlsx writes sheet '{V31_SHEET}' in 3.1, "
+                f"but `txo.data.DataHandler.save` writes '{V3_SHEET}': pass "
+                f"sheet_name='{V31_SHEET}' when moving to v3 to keep the 3.1 workbook",
+            )
+
+
+def _keyword(call: ast.Call, name: str) -> ast.expr | None:
+    return next((k.value for k in call.keywords if k.arg == name), None)

@@ -1,0 +1,8 @@
+import logging
+
+import utils.rate_limit_manager as rlm
+
+
+def work():
+    rlm.logger.info("starting")
+    logging.getLogger("other").debug("x")
