@@ -115,12 +115,13 @@ def _message(shim: Shim, via: str, target: str, subject: str = "") -> str:
 
 
 class DeprecatedName(Rule):
-    """Imports and uses of deprecated v2.1 names.
+    """Imports and uses of deprecated legacy names: v2.1's, and those the template's 3.1 added.
 
-    Why: every v2.1 name still works through ``txo.compat``, but only until its
+    Why: every legacy name still works through ``txo.compat``, but only until its
     removal version; each use is a place to migrate.  The names, their v3
-    replacements and removal versions come from ``txo.compat.registry.SHIMS``
-    at run time, so this rule and the deprecation warnings never disagree.
+    replacements, the release that introduced each (2.1 or 3.1) and removal
+    versions come from ``txo.compat.registry.SHIMS`` at run time, so this rule
+    and the deprecation warnings never disagree.
 
     How it decides: an import is flagged where it binds a deprecated name
     (``from utils.logger import setup_logger``; ``from utils import
@@ -128,24 +129,55 @@ class DeprecatedName(Rule):
     SHIMS or else as the one ``utils.*.setup_logger``).  Where only a module is
     imported (``import utils.logger``, ``from utils import logger as lg``), each
     attribute use of a deprecated name through it is flagged
-    (``utils.logger.setup_logger()``).  ``txo.compat.v21.<module>`` is the same
-    module as ``utils.<module>`` and is flagged the same way.  A star import
-    from a module with deprecated names is flagged once.  Relative imports are
-    not followed.  Every SHIMS entry reports under TXO501.
+    (``utils.logger.setup_logger()``, ``utils.rate_limit_manager.logger``).
+    Members 3.1 added to legacy classes are flagged where they are used: on
+    the class however it was imported (``TxoDataHandler.get_utc_timestamp()``
+    after ``from utils.load_n_save import TxoDataHandler``, ``from utils import
+    TxoDataHandler as H``, ``lns.TxoDataHandler``, ``utils.TxoDataHandler``),
+    on ``TxoDataHandler()`` itself, and on a name bound from the class
+    (``handler = TxoDataHandler()``) when that name is bound nowhere else in
+    the file — never on a parameter or an attribute, which may hold anything.
+    ``OAuthClient.clear_cache()`` is 3.1 API only on the class (2.1 had it as
+    an instance method).  ``txo.compat.v21.<module>`` is the same module as
+    ``utils.<module>`` and is flagged the same way.  A star import from a
+    module with deprecated names is flagged once.  Relative imports are not
+    followed.  Every SHIMS name reports under TXO501.
 
-    The fix (safe) moves ``utils`` imports: a name whose v3 replacement is a
+    The message follows ``legacy-target`` (``[tool.txo-migrate]`` or
+    ``--legacy-target``; default 2.1, as ``python -m txo.compat``): checked
+    as 2.1 code, a 3.1-only name reads ``… is not in 2.1 — your scripts use
+    v3.1 API (added in the template's 3.1 release)``; checked as 3.1 code, it
+    is plain deprecated v3.1 API.  Where the two releases disagree the advice
+    follows the target: on 3.1, ``save(frame, dir, "x.xlsx")`` without
+    ``sheet_name`` is flagged because 3.1 writes the sheet ``Data`` and v3's
+    ``txo.data`` writes ``Sheet1``; on 2.1 it is not (both write ``Sheet1``).
+    Saving a ``{sheet: DataFrame}`` dict literal to .xlsx (3.1's multi-sheet
+    workbook) is flagged on either target.
+
+    The fix moves ``utils`` imports (safe): a name whose v3 replacement is a
     true drop-in (``txo.compat.registry.SHIMS`` plus the allow-list in
     ``txo.migrate.rules.v21_policy``) is imported from v3, any other from
     ``txo.compat.v21`` — the module the ``utils`` import hook serves, so
     behaviour is unchanged.  A name left on ``txo.compat.v21`` is still
-    reported: it is still deprecated.
+    reported: it is still deprecated.  Two 3.1 names have a drop-in and are
+    rewritten (``txo.migrate.rules.v31_dropins``):
+    ``TxoDataHandler.get_utc_timestamp()`` becomes
+    ``datetime.now(timezone.utc).strftime('%Y-%m-%dT%H%M%SZ')`` with the
+    import added (safe: the same string), and ``rate_limit_manager.logger``
+    becomes ``logging.getLogger(__name__)`` (unsafe: records then carry the
+    script's logger name).  ``save_with_timestamp`` has no v3 counterpart on
+    ``txo.data.DataHandler`` yet and is reported without a fix.
     """
 
     code = "TXO501"
     name = "deprecated-v21-name"
-    summary = "Import or use of a deprecated v2.1 name (from the compat SHIMS registry)"
+    summary = "Import or use of a deprecated v2.1 or v3.1 name (from the compat SHIMS registry)"
     fixable = Applicability.SAFE
-    fix_summary = "v2.1 `utils` imports -> v3 drop-ins, else `txo.compat.v21`"
+    fix_summary = (
+        "`utils` imports -> v3 drop-ins, else `txo.compat.v21`; 3.1's "
+        "`get_utc_timestamp()` -> `datetime.now(timezone.utc).strftime(...)`; "
+        "`rate_limit_manager.logger` -> `logging.getLogger(__name__)` (unsafe)"
+    )
     flagged = (
         "from utils.logger import setup_logger\n",
         "import utils.logger\n\n\ndef main():\n    utils.logger.setup_logger()\n",
@@ -155,6 +187,10 @@ class DeprecatedName(Rule):
         "import txo.compat.v21.logger\n\n\ndef main():\n    txo.compat.v21.logger.setup_logger()\n",
         "import utils.path_helpers as ph\n\n\ndef out():\n    return ph.Dir.OUTPUT\n",
         "from utils.logger import *\n",
+        "from utils.load_n_save import TxoDataHandler\n\n\n"
+        "def stamp():\n    return TxoDataHandler.get_utc_timestamp()\n",
+        "from utils.path_helpers import setup_import_path\n",
+        'import utils.rate_limit_manager as rlm\n\n\ndef work():\n    rlm.logger.info("start")\n',
     )
     accepted = (
         "from txo.errors import HelpfulError\n",
