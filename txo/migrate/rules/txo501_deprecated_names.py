@@ -372,9 +372,10 @@ class DeprecatedName(Rule):
         if id(node) in self._covered or not (self._aliases or self._classes):
             return
         if node.attr in self._index.member_names:
-            if not self._on_receiver(node) and isinstance(node.value, ast.Name):
-                self._candidates.append(node)
-            return
+            if self._on_receiver(node):
+                return
+            if isinstance(node.value, ast.Name):
+                self._candidates.append(node)  # maybe an instance: decided in finish()
         dotted = dotted_name(node) if self._aliases else None
         if dotted is None:
             return
