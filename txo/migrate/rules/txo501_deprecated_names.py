@@ -15,6 +15,14 @@ from txo.migrate.options import CheckOptions
 from txo.migrate.rules._util import bindings, dotted_name, import_bindings
 from txo.migrate.rules.base import FileContext, Handler, Rule
 from txo.migrate.rules.v31_dropins import DropInFixer
+from txo.migrate.rules.v31_workbook import (
+    V3_SHEET,
+    V31_SHEET,
+    DataKind,
+    assigned_once,
+    data_kind,
+    excel_save_data,
+)
 
 if TYPE_CHECKING:
     from txo.compat.registry import Shim
@@ -97,8 +105,6 @@ class ShimIndex:
 #: Members that 2.1 already had as instance methods: only the class-level call is 3.1 API.
 _INSTANCE_IN_V21 = frozenset({"utils.oauth_helpers.OAuthClient.clear_cache"})
 _SAVE = "utils.load_n_save.TxoDataHandler.save"
-#: The sheet a single DataFrame saved to .xlsx lands on: in 3.1, and in v3's txo.data.
-V31_SHEET, V3_SHEET = "Data", "Sheet1"
 
 
 def _message(shim: Shim, via: str, target: str, subject: str = "") -> str:
@@ -151,8 +157,11 @@ class DeprecatedName(Rule):
     follows the target: on 3.1, ``save(frame, dir, "x.xlsx")`` without
     ``sheet_name`` is flagged because 3.1 writes the sheet ``Data`` and v3's
     ``txo.data`` writes ``Sheet1``; on 2.1 it is not (both write ``Sheet1``).
-    Saving a ``{sheet: DataFrame}`` dict literal to .xlsx (3.1's multi-sheet
-    workbook) is flagged on either target.
+    Saving a ``{sheet: DataFrame}`` dict to .xlsx (3.1's multi-sheet workbook)
+    is flagged on either target.  Whether ``data`` is a dict or one DataFrame
+    is said only where the source shows it (a dict display, a ``DataFrame(...)``
+    call, or a name bound once to one); otherwise the advice covers both
+    (``txo.migrate.rules.v31_workbook``).
 
     The fix moves ``utils`` imports (safe): a name whose v3 replacement is a
     true drop-in (``txo.compat.registry.SHIMS`` plus the allow-list in
@@ -211,6 +220,8 @@ class DeprecatedName(Rule):
         self._covered: set[int] = set()
         self._dropins: DropInFixer | None = None
         self._fstrings: list[ast.JoinedStr] = []  # where a rewrite must mind the quotes
+        self._saves: list[tuple[ast.Call, Shim]] = []  # .xlsx saves without a sheet name
+        self._counts: Counter[str] | None = None
 
     @classmethod
     def prepare(cls, options: CheckOptions) -> ShimIndex:
@@ -248,6 +259,7 @@ class DeprecatedName(Rule):
 
     def finish(self) -> None:
         self._resolve_instances()
+        self._report_saves()
         mine = [i for i, f in enumerate(self.ctx.findings) if f.code == self.code and f.fix is None]
         if not mine or not self.ctx.options.with_fixes or "utils" not in self.ctx.source:
             return
@@ -356,8 +368,8 @@ class DeprecatedName(Rule):
         call = self._calls.get(id(node))
         if shim.kind == "behaviour":
             self._covered.add(id(node))  # the class use inside is still reported
-            if shim.v21_name == _SAVE and call is not None:
-                self._check_sheet(call, shim)
+            if shim.v21_name == _SAVE and call is not None and excel_save_data(call):
+                self._saves.append((call, shim))
             return
         inner: ast.expr = node
         while isinstance(inner, ast.Attribute):
@@ -391,40 +403,53 @@ class DeprecatedName(Rule):
                 inner = inner.value
             self._flag(shim, node, "", self._fix(shim, node))
 
+    def _tree(self) -> ast.Module:
+        tree = self.ctx.scopes[0]
+        assert isinstance(tree, ast.Module)
+        return tree
+
+    def _bound(self) -> Counter[str]:
+        """How often each name is bound in the file (counted once, when first needed)."""
+        if self._counts is None:
+            self._counts = Counter(name for name, _ in bindings(self._tree()))
+        return self._counts
+
     def _resolve_instances(self) -> None:
         """Member uses through an instance name, where that name is bound exactly once."""
         if not self._candidates or not self._instances:
             return
-        tree = self.ctx.scopes[0]
-        assert isinstance(tree, ast.Module)
-        counts = Counter(name for name, _ in bindings(tree))
+        counts = self._bound()
         for node in self._candidates:
             assert isinstance(node.value, ast.Name)
             owner = self._instances.get(node.value.id)
             if owner is not None and counts[node.value.id] == 1:
                 self._on_member(node, owner, on_class=False)
 
-    def _check_sheet(self, call: ast.Call, shim: Shim) -> None:
-        """``save(df, dir, "x.xlsx")``: where 3.1 and v3 name the sheet differently, say so."""
-        name = call.args[2] if len(call.args) > 2 else _keyword(call, "filename")
-        if not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
+    def _report_saves(self) -> None:
+        """The .xlsx saves seen, worded for the target and for what ``data`` certainly is."""
+        if not self._saves:
             return
-        if not name.value.lower().endswith(".xlsx") or any(
-            k.arg in (None, "sheet_name") for k in call.keywords
-        ):
-            return
-        data = call.args[0] if call.args else _keyword(call, "data")
-        if isinstance(data, (ast.Dict, ast.DictComp)):  # 3.1's multi-sheet workbook
-            subject = f"`{_SAVE}` of a {{sheet: DataFrame}} dict to .xlsx (a multi-sheet workbook)"
-            self.report(call, _message(shim, "", self.ctx.options.legacy_target, subject))
-        elif self.ctx.options.legacy_target == "3.1":
-            self.report(
-                call,
-                f"`{_SAVE}` of one DataFrame to .xlsx writes sheet '{V31_SHEET}' in 3.1, "
-                f"but `txo.data.DataHandler.save` writes '{V3_SHEET}': pass "
-                f"sheet_name='{V31_SHEET}' when moving to v3 to keep the 3.1 workbook",
-            )
+        assigned = assigned_once(self._tree(), self._bound())
+        target = self.ctx.options.legacy_target
+        for call, shim in self._saves:
+            kind = data_kind(excel_save_data(call), assigned)
+            if kind == "dict":  # 3.1's multi-sheet workbook, on either target
+                subject = (
+                    f"`{_SAVE}` of a {{sheet: DataFrame}} dict to .xlsx (a multi-sheet workbook)"
+                )
+                self.report(call, _message(shim, "", target, subject))
+            elif target == "3.1":
+                self.report(call, _sheet_advice(kind, shim.replacement))
 
 
-def _keyword(call: ast.Call, name: str) -> ast.expr | None:
-    return next((k.value for k in call.keywords if k.arg == name), None)
+def _sheet_advice(kind: DataKind, workbook: str) -> str:
+    one = (
+        f"writes sheet '{V31_SHEET}' in 3.1, but `txo.data.DataHandler.save` writes "
+        f"'{V3_SHEET}': pass sheet_name='{V31_SHEET}' when moving to v3 to keep the 3.1 workbook"
+    )
+    if kind == "frame":
+        return f"`{_SAVE}` of one DataFrame to .xlsx {one}"
+    return (
+        f"`{_SAVE}` to .xlsx without sheet_name: one DataFrame {one}; a {{sheet: DataFrame}} "
+        f"dict is 3.1's multi-sheet workbook (v3: `{workbook}`)"
+    )
