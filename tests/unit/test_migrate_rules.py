@@ -239,6 +239,6 @@ def test_rule_sources_hold_no_split_call_strings() -> None:
     """Examples that text searches must not see live in example files, not in split strings."""
     import re
 
-    split = re.compile(r"""(["'])\s+\1\(""")  # "sys.exit" "(1)": a call split in two literals
+    split = re.compile(r"""(["'])[ \t]+\1\(""")  # "sys.exit" "(1)": a call split in two literals
     offenders = [p.name for p in sorted(RULES_SOURCE.glob("*.py")) if split.search(p.read_text())]
     assert offenders == []

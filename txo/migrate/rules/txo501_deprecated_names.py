@@ -105,6 +105,7 @@ class ShimIndex:
 #: Members that 2.1 already had as instance methods: only the class-level call is 3.1 API.
 _INSTANCE_IN_V21 = frozenset({"utils.oauth_helpers.OAuthClient.clear_cache"})
 _SAVE = "utils.load_n_save.TxoDataHandler.save"
+_LOAD_CONFIG = "utils.config_loader.ConfigLoader.load_config"
 
 
 def _message(shim: Shim, via: str, target: str, subject: str = "") -> str:
@@ -161,7 +162,10 @@ class DeprecatedName(Rule):
     is flagged on either target.  Whether ``data`` is a dict or one DataFrame
     is said only where the source shows it (a dict display, a ``DataFrame(...)``
     call, or a name bound once to one); otherwise the advice covers both
-    (``txo.migrate.rules.v31_workbook``).
+    (``txo.migrate.rules.v31_workbook``).  ``load_config()`` called inside a
+    ``try`` whose handler catches ``ValidationError`` is flagged on either
+    target: only 3.1 raises it on a schema violation (2.1 exits, v3 raises
+    ``txo.errors.ConfigError``).
 
     The fix moves ``utils`` imports (safe): a name whose v3 replacement is a
     true drop-in (``txo.compat.registry.SHIMS`` plus the allow-list in
@@ -222,6 +226,8 @@ class DeprecatedName(Rule):
         self._fstrings: list[ast.JoinedStr] = []  # where a rewrite must mind the quotes
         self._saves: list[tuple[ast.Call, Shim]] = []  # .xlsx saves without a sheet name
         self._counts: Counter[str] | None = None
+        self._loads: list[tuple[ast.Call, Shim]] = []  # load_config() calls
+        self._catching: list[tuple[int, int]] = []  # try-body lines with `except ValidationError`
 
     @classmethod
     def prepare(cls, options: CheckOptions) -> ShimIndex:
@@ -240,7 +246,26 @@ class DeprecatedName(Rule):
             ast.Call: self._on_call,
             ast.Assign: self._on_assign,
             ast.JoinedStr: self._on_fstring,
+            ast.Try: self._on_try,
+            ast.TryStar: self._on_try,
         }
+
+    def _on_try(self, node: ast.Try | ast.TryStar) -> None:
+        """Remember try bodies whose handlers catch ``ValidationError`` (3.1's schema error)."""
+        if not (self._classes or self._aliases) or not node.body:
+            return
+        caught = [
+            name
+            for handler in node.handlers
+            if handler.type is not None
+            for part in (
+                handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+            )
+            if (name := dotted_name(part)) is not None
+        ]
+        if any(name.rpartition(".")[2] == "ValidationError" for name in caught):
+            end = node.body[-1].end_lineno or node.body[-1].lineno
+            self._catching.append((node.body[0].lineno, end))
 
     def _on_fstring(self, node: ast.JoinedStr) -> None:
         if self.ctx.options.with_fixes and (self._classes or self._aliases):
@@ -260,6 +285,7 @@ class DeprecatedName(Rule):
     def finish(self) -> None:
         self._resolve_instances()
         self._report_saves()
+        self._report_caught_loads()
         mine = [i for i, f in enumerate(self.ctx.findings) if f.code == self.code and f.fix is None]
         if not mine or not self.ctx.options.with_fixes or "utils" not in self.ctx.source:
             return
@@ -370,6 +396,8 @@ class DeprecatedName(Rule):
             self._covered.add(id(node))  # the class use inside is still reported
             if shim.v21_name == _SAVE and call is not None and excel_save_data(call):
                 self._saves.append((call, shim))
+            elif shim.v21_name == _LOAD_CONFIG and call is not None:
+                self._loads.append((call, shim))
             return
         inner: ast.expr = node
         while isinstance(inner, ast.Attribute):
@@ -425,6 +453,17 @@ class DeprecatedName(Rule):
             if owner is not None and counts[node.value.id] == 1:
                 self._on_member(node, owner, on_class=False)
 
+    def _report_caught_loads(self) -> None:
+        """``load_config()`` inside ``try: ... except ValidationError``: 3.1 behaviour relied on.
+
+        2.1 exits on a schema violation and v3 raises ``txo.errors.ConfigError``; only 3.1
+        raises ``ValidationError`` there, so the handler is 3.1 code whatever the target.
+        """
+        target = self.ctx.options.legacy_target
+        for call, shim in self._loads:
+            if any(first <= call.lineno <= last for first, last in self._catching):
+                self.report(call, _message(shim, "", target, _caught_subject()))
+
     def _report_saves(self) -> None:
         """The .xlsx saves seen, worded for the target and for what ``data`` certainly is."""
         if not self._saves:
@@ -440,6 +479,13 @@ class DeprecatedName(Rule):
                 self.report(call, _message(shim, "", target, subject))
             elif target == "3.1":
                 self.report(call, _sheet_advice(kind, shim.replacement))
+
+
+def _caught_subject() -> str:
+    return (
+        f"`{_LOAD_CONFIG}` raising ValidationError on a schema violation "
+        "(this `except ValidationError` relies on it)"
+    )
 
 
 def _sheet_advice(kind: DataKind, workbook: str) -> str:
