@@ -20,8 +20,8 @@ from txo.migrate.cli import main
 from txo.migrate.engine import check_source
 from txo.migrate.options import DEFAULT_LEGACY_TARGET, LEGACY_TARGETS, CheckOptions
 from txo.migrate.pyproject import SettingsError, resolve
-from txo.migrate.rules.v31_workbook import V3_SHEET, V31_SHEET
 from txo.migrate.rules.v31_dropins import GET_UTC_TIMESTAMP, TIMESTAMP_FORMAT
+from txo.migrate.rules.v31_workbook import V3_SHEET, V31_SHEET
 
 SCRIPT = """\
 from utils.load_n_save import TxoDataHandler
