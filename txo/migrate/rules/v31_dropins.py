@@ -136,6 +136,8 @@ class DropInFixer:
 
     def logger(self, node: ast.Attribute) -> Fix | None:
         """``<rate_limit_manager module>.logger`` -> ``logging.getLogger(__name__)``."""
+        if not isinstance(node.ctx, ast.Load):  # `rlm.logger = ...`: a call cannot be assigned
+            return None
         if not self._all("logging", lambda n: _binds_module(n, "logging")):
             return None
         needed: _Needed = () if self._nodes("logging") else (("logging", None),)
@@ -164,5 +166,5 @@ class DropInFixer:
         if shared is None:
             return None
         start, end = self.ctx.span(node)
-        described = f"{self.ctx.segment(node)} -> {text.rpartition(chr(10))[2]} ({why})"
+        described = f"{self.ctx.segment(node)} -> {text.splitlines()[-1]} ({why})"
         return Fix(kind, (*shared, Edit(start, end, text)), described)
