@@ -5,12 +5,15 @@
 * ``<name>.py.fixed`` - the file after ``fix --select CODE --unsafe-fixes`` (fixable rules).
 
 The folders ``all`` and ``safe`` run every rule (``safe``: without ``--unsafe-fixes``).
+A fixture whose first line is ``# legacy-target: 3.1`` is checked and fixed with that
+``legacy-target`` (default: the checker's own).
 Run with ``TXO_UPDATE_SNAPSHOTS=1`` to write the snapshots after a deliberate change,
 then review them with ``git diff``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -18,13 +21,14 @@ import pytest
 
 from txo.migrate.engine import check_source
 from txo.migrate.findings import Finding
-from txo.migrate.fix import fix_source
+from txo.migrate.fix.loop import fix_source
 from txo.migrate.options import CheckOptions
 from txo.migrate.rules import RULES, Rule, select_codes
 
 RULES_DATA = Path(__file__).resolve().parents[1] / "data" / "rules"
 CASES = sorted(RULES_DATA.glob("*/*.py"))
 UPDATE = os.environ.get("TXO_UPDATE_SNAPSHOTS") == "1"
+TARGET_LINE = "# legacy-target:"
 
 
 def _mode(case: Path) -> tuple[list[str] | None, bool]:
@@ -33,6 +37,16 @@ def _mode(case: Path) -> tuple[list[str] | None, bool]:
     if folder in ("all", "safe"):
         return None, folder == "all"
     return [folder], True
+
+
+def _options(case: Path, text: str) -> CheckOptions:
+    """The check options of a fixture: its folder's rules, its ``# legacy-target:`` line."""
+    select, _ = _mode(case)
+    codes = select_codes(select) if select else None
+    first = text.partition("\n")[0]
+    if first.startswith(TARGET_LINE):
+        return CheckOptions(codes=codes, legacy_target=first.removeprefix(TARGET_LINE).strip())
+    return CheckOptions(codes=codes)
 
 
 def _line(finding: Finding) -> str:
@@ -49,19 +63,20 @@ def _snapshot(path: Path, actual: str) -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_findings_snapshot(case: Path) -> None:
-    select, _ = _mode(case)
-    codes = select_codes(select) if select else None
-    options = CheckOptions(codes=codes, with_fixes=True)
-    findings = check_source(case.read_text(encoding="utf-8"), case.name, options)
+    text = case.read_text(encoding="utf-8")
+    options = dataclasses.replace(_options(case, text), with_fixes=True)
+    findings = check_source(text, case.name, options)
     _snapshot(case.with_name(case.name + ".expected"), "".join(map(_line, findings)))
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_fixed_snapshot_and_idempotence(case: Path) -> None:
     select, unsafe = _mode(case)
-    fixed = fix_source(case.read_text(encoding="utf-8"), unsafe=unsafe, select=select)
+    text = case.read_text(encoding="utf-8")
+    options = _options(case, text)
+    fixed = fix_source(text, unsafe=unsafe, select=select, options=options)
     _snapshot(case.with_name(case.name + ".fixed"), fixed.new_source)
-    again = fix_source(fixed.new_source, unsafe=unsafe, select=select)
+    again = fix_source(fixed.new_source, unsafe=unsafe, select=select, options=options)
     assert again.new_source == fixed.new_source and again.applied == []
 
 

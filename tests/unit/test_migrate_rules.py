@@ -14,10 +14,11 @@ from txo.migrate.rules.txo101_config_get import is_config_name
 from txo.migrate.rules.txo601_secret_logging import looks_secret
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "rules"
+RULES_SOURCE = Path(__file__).resolve().parents[2] / "txo" / "migrate" / "rules"
 
 
 def _examples(kind: str) -> list[tuple[str, str]]:
-    return [(rule.code, ex) for rule in RULES for ex in getattr(rule, kind)]
+    return [(rule.code, ex) for rule in RULES for ex in rule.examples(kind)]
 
 
 def codes(source: str, **options: object) -> list[str]:
@@ -40,7 +41,7 @@ def test_accepted_example_produces_nothing(code: str, source: str) -> None:
 def test_rule_is_documented_with_examples(rule: type[Rule]) -> None:
     assert rule.code and rule.name and rule.summary
     assert "Why" in rule.description() or rule.code == "TXO001"
-    assert len(rule.flagged) >= 1 and len(rule.accepted) >= 1
+    assert len(rule.examples("flagged")) >= 1 and len(rule.examples("accepted")) >= 1
     assert rule_for(rule.code.lower()) is rule
 
 
@@ -223,3 +224,21 @@ def test_string_category_is_not_reported_inside_the_compat_layer() -> None:
     source = 'def f(paths):\n    return paths.path("config", "x.json")\n'
     assert [f.code for f in check_source(source, "scripts/x.py")] == ["TXO502"]
     assert check_source(source, "txo/compat/v21/_impl/x.py") == []
+
+
+def test_example_files_follow_the_class_examples_on_the_page() -> None:
+    txo201 = rule_for("TXO201")
+    assert txo201.flagged == () and len(txo201.examples("flagged")) == 8
+    page = txo201.markdown()
+    assert page.index("os._exit(3)") < page.index("raise SystemExit(1)")  # file-name order
+    txo101 = rule_for("TXO101")
+    assert txo101.examples("accepted") == txo101.accepted  # no files: the class's own
+
+
+def test_rule_sources_hold_no_split_call_strings() -> None:
+    """Examples that text searches must not see live in example files, not in split strings."""
+    import re
+
+    split = re.compile(r"""(["'])[ \t]+\1\(""")  # "sys.exit" "(1)": a call split in two literals
+    offenders = [p.name for p in sorted(RULES_SOURCE.glob("*.py")) if split.search(p.read_text())]
+    assert offenders == []

@@ -27,6 +27,7 @@ from txo.migrate.rules import RULES, rule_for
 from txo.migrate.selection import (
     UsageError,
     add_selection_arguments,
+    legacy_target,
     load_tool_settings,
     selected_codes,
 )
@@ -129,6 +130,7 @@ def _options(args: argparse.Namespace, root: Path, tool: ToolSettings) -> CheckO
         max_function_lines=limit,
         entry_points=_entry_points([*tool.entry_points, *args.entry_point]),
         root=str(root),
+        legacy_target=legacy_target(args, tool),
     )
 
 

@@ -6,7 +6,7 @@ a ``pyproject.toml``, or any other TOML file holding the keys at top level;
 ``--isolated`` ignores every file).  Command-line flags win over the file:
 ``--select`` replaces ``select`` + ``extend-select``; ``--ignore``,
 ``--extend-select``, ``--exclude`` and ``--entry-point`` add to it;
-``--baseline`` and ``--max-function-lines`` replace it.  Relative paths and
+``--baseline``, ``--max-function-lines`` and ``--legacy-target`` replace it.  Relative paths and
 ``per-file-ignores`` globs are relative to the file's folder.  A misspelt key
 is an error that names the nearest valid one, never silently ignored.
 """
@@ -35,12 +35,14 @@ KEYS = (
     "entry-points",
     "baseline",
     "max-function-lines",
+    "legacy-target",
 )
 _EXAMPLE = """[tool.txo-migrate]
 select = ["ALL"]
 ignore = ["TXO401"]
 exclude = ["legacy/vendored"]
 baseline = "txo-migrate-baseline.json"
+legacy-target = "3.1"
 
 [tool.txo-migrate.per-file-ignores]
 "scripts/*.py" = ["TXO201"]"""
@@ -64,6 +66,7 @@ class ToolSettings:
     entry_points: tuple[str, ...] = ()
     baseline: Path | None = None
     max_function_lines: int | None = None
+    legacy_target: str | None = None
 
     def codes(
         self,
@@ -188,9 +191,27 @@ def _build(path: Path, table: Mapping[str, Any]) -> ToolSettings:
         entry_points=_strings(path, table, "entry-points"),
         baseline=None if baseline is None else base / _text(path, "baseline", baseline),
         max_function_lines=limit,
+        legacy_target=_legacy_target(path, table.get("legacy-target")),
     )
     _check_codes(path, settings)
     return settings
+
+
+def _legacy_target(path: Path, value: object) -> str | None:
+    from txo.migrate.options import LEGACY_TARGETS
+
+    if value is None:
+        return None
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        value = str(value)  # legacy-target = 3.1 (a TOML number) means "3.1"
+    if value not in LEGACY_TARGETS:
+        valid = ", ".join(f'"{t}"' for t in LEGACY_TARGETS)
+        raise _problem(
+            path,
+            f"unknown legacy-target {value!r}",
+            f"Use one of {valid}: the template release your legacy scripts were written for.",
+        )
+    return str(value)
 
 
 def _strings(path: Path, table: Mapping[str, Any], key: str) -> tuple[str, ...]:

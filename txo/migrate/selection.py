@@ -13,12 +13,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from txo.migrate.options import DEFAULT_LEGACY_TARGET, LEGACY_TARGETS
+
 if TYPE_CHECKING:
     from txo.migrate.pyproject import ToolSettings
 
 __all__ = [
     "UsageError",
     "add_selection_arguments",
+    "legacy_target",
     "load_tool_settings",
     "selected_codes",
     "split_codes",
@@ -40,6 +43,12 @@ def add_selection_arguments(p: argparse.ArgumentParser) -> None:
         default=[],
         metavar="GLOB",
         help="skip files/directories matching GLOB (name or root-relative path); repeatable",
+    )
+    p.add_argument(
+        "--legacy-target",
+        choices=LEGACY_TARGETS,
+        help="template release the legacy scripts target: words TXO501's 3.1 findings "
+        f"(default: legacy-target in [tool.txo-migrate], else {DEFAULT_LEGACY_TARGET})",
     )
     p.add_argument("--config", type=Path, metavar="FILE", help="settings file (TOML)")
     p.add_argument(
@@ -74,3 +83,9 @@ def selected_codes(args: argparse.Namespace, tool: ToolSettings) -> frozenset[st
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+
+
+def legacy_target(args: argparse.Namespace, tool: ToolSettings) -> str:
+    """``--legacy-target``, else the settings file's ``legacy-target``, else the default."""
+    chosen: str | None = getattr(args, "legacy_target", None)
+    return chosen or tool.legacy_target or DEFAULT_LEGACY_TARGET

@@ -25,9 +25,11 @@ from txo.migrate.baseline import BaselineError, apply_baseline, load_baseline
 from txo.migrate.files import SourceFile, discover, read_source_file
 from txo.migrate.fix.model import FixError, FixResult
 from txo.migrate.fixes import source_lines
+from txo.migrate.options import DEFAULT_LEGACY_TARGET, CheckOptions
 from txo.migrate.selection import (
     UsageError,
     add_selection_arguments,
+    legacy_target,
     load_tool_settings,
     selected_codes,
 )
@@ -104,6 +106,7 @@ class _Options:
     save: Callable[[Path, str, str], None]
     tool: ToolSettings
     baseline: Counter[str] | None = None
+    legacy_target: str = DEFAULT_LEGACY_TARGET
 
 
 @dataclass(slots=True)
@@ -121,7 +124,10 @@ def _fix_file(path: Path, display: str, options: _Options) -> tuple[SourceFile, 
 
     source = read_source_file(path)
     codes = options.codes - options.tool.ignored_in(path)
-    result = fix_source(source.text, unsafe=options.unsafe, select=sorted(codes), path=display)
+    check = CheckOptions(legacy_target=options.legacy_target)
+    result = fix_source(
+        source.text, unsafe=options.unsafe, select=sorted(codes), path=display, options=check
+    )
     if result.changed and options.write:
         options.save(path, result.new_source, source.encoding)
     return source, result
@@ -201,7 +207,8 @@ def run_fix(
         err.write(f"error: {exc}\n")
         return 2
     write = args.fix_mode == "write"
-    options = _Options(write, args.unsafe_fixes, codes, save, tool, baseline)
+    target = legacy_target(args, tool)
+    options = _Options(write, args.unsafe_fixes, codes, save, tool, baseline, target)
     items = discover([str(p) for p in args.paths], Path.cwd(), [*tool.exclude, *args.exclude])
     tally = _Tally()
     bar = _progress(args, len(items), out, err)

@@ -6,7 +6,7 @@ import ast
 import re
 from collections.abc import Iterator
 
-__all__ = ["callee_name", "dotted_name", "import_bindings", "split_words"]
+__all__ = ["bindings", "callee_name", "dotted_name", "import_bindings", "split_words"]
 
 _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 
@@ -57,3 +57,19 @@ def import_bindings(node: ast.Import | ast.ImportFrom) -> Iterator[tuple[str, st
     for alias in node.names:
         if alias.name != "*":
             yield alias.asname or alias.name, f"{node.module}.{alias.name}", alias
+
+
+def bindings(tree: ast.Module) -> Iterator[tuple[str, ast.AST]]:
+    """(name, binding node) for every name bound anywhere in the module, whatever the scope."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            yield node.id, node
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            yield node.name, node
+        elif isinstance(node, ast.arg):
+            yield node.arg, node
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            yield node.name, node
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                yield alias.asname or alias.name.partition(".")[0], node

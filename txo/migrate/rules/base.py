@@ -5,7 +5,11 @@ file, merges every instance's `handlers()` into one table keyed by AST node
 type, walks the tree once and calls the handlers; `finish()` runs after the
 walk for rules that decide only once the whole file is seen.  The class
 docstring says why the rule exists and how it decides; `flagged` and
-`accepted` are source examples that the test-suite runs.
+`accepted` are source examples that the test-suite runs and the rule's
+documentation page shows.  Examples that are easier to read as real files
+(or that text searches over ``txo/`` must not find, such as exit calls) live
+in ``tests/data/rules/<CODE>/examples/{flagged,accepted}/*.py`` of the source
+tree and follow the class's own, in file-name order.
 
 A rule that can repair what it reports sets `fixable` (the applicability of
 its fixes) and `fix_summary`, and passes a :class:`~txo.migrate.fixes.Fix`
@@ -19,6 +23,7 @@ from __future__ import annotations
 import ast
 import inspect
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any, ClassVar
 
 from txo.migrate.findings import Finding
@@ -28,6 +33,9 @@ from txo.migrate.options import CheckOptions
 __all__ = ["FileContext", "Handler", "Rule"]
 
 Handler = Callable[[Any], None]
+
+#: Example files of the source tree (absent from an installed package: pages are built here).
+EXAMPLES_ROOT = Path(__file__).resolve().parents[3] / "tests" / "data" / "rules"
 
 
 class FileContext:
@@ -153,6 +161,14 @@ class Rule:
         return inspect.cleandoc(cls.__doc__ or cls.summary)
 
     @classmethod
+    def examples(cls, kind: str) -> tuple[str, ...]:
+        """``kind`` ("flagged" or "accepted"): the class's examples, then its example files."""
+        folder = EXAMPLES_ROOT / cls.code / "examples" / kind
+        files = sorted(folder.glob("*.py")) if folder.is_dir() else []
+        inline: tuple[str, ...] = getattr(cls, kind)
+        return inline + tuple(path.read_text(encoding="utf-8") for path in files)
+
+    @classmethod
     def markdown(cls) -> str:
         """The rule's documentation page (docs/rules/<code>.md is generated from this)."""
         parts = [f"# {cls.code} `{cls.name}`", "", cls.summary + ".", "", cls.description(), ""]
@@ -163,7 +179,8 @@ class Rule:
                 f"`txo-migrate fix` ({cls.fixable.value}): {cls.fix_summary}",
                 "",
             ]
-        for title, examples in (("Flagged", cls.flagged), ("Accepted", cls.accepted)):
+        for title, kind in (("Flagged", "flagged"), ("Accepted", "accepted")):
+            examples = cls.examples(kind)
             parts += [f"## {title}", ""]
             for example in examples:
                 parts += ["```python", example.rstrip("\n"), "```", ""]

@@ -118,28 +118,8 @@ class SoftConfigGet(Rule):
     summary = "Soft-fail `.get()` on configuration hides missing keys"
     fixable = Applicability.UNSAFE
     fix_summary = "a chain ending in a bare `.get(key)` becomes hard `[key]` reads"
-    # "config.get" "(" is split so text searches for soft .get() in txo/ skip the examples.
-    # fmt: off
-    flagged = (
-        'def main(config):\n    timeout = config.get' '("timeout", 30)\n',
-        'def main():\n    data = parse_args_and_load_config("Sync")\n'
-        '    return data["global"].get("api-base-url")\n',
-        "def rate(settings):\n"
-        '    return settings.get' '("script-behavior", {}).get("rate-limiting")\n',
-        'def run(ctx):\n    opts = ctx.config\n    return opts.get("global")\n',
-        'def main():\n    with ConfigContext("txo", "test") as c:\n'
-        '        return c.get("global")\n',
-        'def main():\n    raw = ConfigLoader("txo", "prod").load_config()\n'
-        '    return raw.get("x")\n',
-        'def main():\n    runner = ScriptRunner("Sync")\n    values = runner.run()\n'
-        '    return values.get("global")\n',
-        'def f(d):\n    return d.get("script-behavior", {})\n',
-        'def main(cfg):\n    for env in cfg["environments"]:\n        print(env.get("id"))\n',
-        'def main():\n    c = load_config(paths, "txo", "test")\n    alias = c\n'
-        '    return alias.get("global")\n',
-        'class Job:\n    def run(self):\n        return self.config.get' '("global")\n',
-    )
-    # fmt: on
+    # Flagged examples: tests/data/rules/TXO101/examples/flagged/*.py (real files, so the
+    # soft .get() calls in them stay out of text searches over txo/).
     accepted = (
         'def f(response):\n    return response.get("value", [])\n',
         'def main(api, config):\n    customers = api.get("customers")\n'

@@ -9,7 +9,7 @@ from types import MappingProxyType
 
 from txo.migrate.fixes import Applicability, Edit, Fix, edits_between
 from txo.migrate.options import CheckOptions
-from txo.migrate.rules._util import dotted_name
+from txo.migrate.rules._util import bindings, dotted_name
 from txo.migrate.rules.base import FileContext, Handler, Rule
 
 __all__ = ["CATEGORY_ARGUMENT", "StringCategory"]
@@ -203,22 +203,6 @@ class StringCategory(Rule):
             self.ctx.findings[index] = dataclasses.replace(self.ctx.findings[index], fix=fix)
 
 
-def _bindings(tree: ast.Module) -> Iterator[tuple[str, ast.AST]]:
-    """(name, binding node) for every name bound anywhere in the module."""
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            yield node.id, node
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            yield node.name, node
-        elif isinstance(node, ast.arg):
-            yield node.arg, node
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            yield node.name, node
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                yield alias.asname or alias.name.partition(".")[0], node
-
-
 def _dir_import(node: ast.AST, local: str) -> bool:
     """Whether ``node`` imports ``Dir`` from a module that provides the real one as ``local``."""
     return (
@@ -238,16 +222,16 @@ def dir_binding(tree: ast.Module) -> str | None:
             and (statement.module or "").startswith(("utils", "txo.compat"))
         ):
             return None
-    bindings = list(_bindings(tree))
+    bound = list(bindings(tree))
     imported = [
         (a.asname or a.name)
-        for _, node in bindings
+        for _, node in bound
         if isinstance(node, ast.ImportFrom) and node.module in _DIR_MODULES and not node.level
         for a in node.names
         if a.name == "Dir"
     ]
     if not imported:
-        return None if any(name == "Dir" for name, _ in bindings) else ""
+        return None if any(name == "Dir" for name, _ in bound) else ""
     local = imported[0]
-    same = all(_dir_import(node, local) for name, node in bindings if name == local)
+    same = all(_dir_import(node, local) for name, node in bound if name == local)
     return local if same else None

@@ -1,0 +1,2 @@
+def main(config):
+    timeout = config.get("timeout", 30)

@@ -1,0 +1,2 @@
+def rate(settings):
+    return settings.get("script-behavior", {}).get("rate-limiting")

@@ -1,0 +1,3 @@
+def run(ctx):
+    opts = ctx.config
+    return opts.get("global")

@@ -1,0 +1,3 @@
+def main():
+    with ConfigContext("txo", "test") as c:
+        return c.get("global")

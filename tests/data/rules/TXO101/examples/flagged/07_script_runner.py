@@ -1,0 +1,4 @@
+def main():
+    runner = ScriptRunner("Sync")
+    values = runner.run()
+    return values.get("global")

@@ -1,0 +1,3 @@
+def main(cfg):
+    for env in cfg["environments"]:
+        print(env.get("id"))

@@ -1,0 +1,5 @@
+from mylib import exit
+
+
+def f():
+    exit()

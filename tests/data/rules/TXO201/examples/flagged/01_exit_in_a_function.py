@@ -1,0 +1,6 @@
+import sys
+
+
+def load(path):
+    if not path:
+        sys.exit(1)

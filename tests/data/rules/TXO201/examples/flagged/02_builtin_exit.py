@@ -1,0 +1,2 @@
+def stop():
+    exit(2)

@@ -1,0 +1,5 @@
+import os
+
+
+def crash():
+    os._exit(3)

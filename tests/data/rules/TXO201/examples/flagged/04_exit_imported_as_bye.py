@@ -1,0 +1,5 @@
+from sys import exit as bye
+
+
+def f():
+    bye(1)

@@ -1,0 +1,2 @@
+def f():
+    raise SystemExit(1)

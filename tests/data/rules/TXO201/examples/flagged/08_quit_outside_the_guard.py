@@ -1,0 +1,6 @@
+def main():
+    quit()
+
+
+if __name__ == "__main__":
+    main()
