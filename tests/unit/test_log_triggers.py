@@ -63,12 +63,16 @@ def test_legacy_corpus_patterns_are_gated() -> None:
 
 
 _PIECES = st.sampled_from(
-    ["a", "B", "1", "-", "=", "_", '"', "'", "\\.", "key", "Pin", "ey", " ", "\u0130"]
+    ["a", "B", "1", "-", "=", "_", '"', "'", "\\.", "key", "Pin", "ey", " ", "\u0130", "xyz", "abc"]
 )
 _CLASSES = st.sampled_from(
     ["[Bb]", "[-_]", "[\"']", "\\d", "[0-9]", "[A-Za-z0-9]", "[^&\\s]", "\\s", ".", "\\w"]
 )
-_ATOMS = st.one_of(_PIECES, _CLASSES)
+_ATOMS = st.one_of(
+    _PIECES,
+    _CLASSES,
+    st.one_of(_PIECES, _CLASSES).map(lambda a: f"(?:{a}+){{2}}"),  # varying inside fixed
+)
 
 
 def _quantified(atom: str, quantifier: str) -> str:
