@@ -63,12 +63,20 @@ def test_legacy_corpus_patterns_are_gated() -> None:
 
 
 _PIECES = st.sampled_from(
-    ["a", "B", "1", "-", "=", "_", '"', "'", "\\.", "key", "Pin", "ey", " ", "\u0130"]
+    ["a", "B", "1", "-", "=", "_", '"', "'", "\\.", "key", "Pin", "ey", " ", "\u0130", "xyz", "abc"]
 )
 _CLASSES = st.sampled_from(
     ["[Bb]", "[-_]", "[\"']", "\\d", "[0-9]", "[A-Za-z0-9]", "[^&\\s]", "\\s", ".", "\\w"]
 )
-_ATOMS = st.one_of(_PIECES, _CLASSES)
+_SIMPLE_ATOMS = st.one_of(_PIECES, _CLASSES)
+# Varying quantifiers only on atoms (nested ones backtrack exponentially in re.search).
+_ATOMS = st.one_of(
+    _SIMPLE_ATOMS,
+    st.tuples(_SIMPLE_ATOMS, st.sampled_from(["+", "*", "{1,3}"])).map(
+        lambda p: f"(?:{p[0]}){p[1]}"
+    ),
+    _SIMPLE_ATOMS.map(lambda a: f"(?:{a}+){{2}}"),  # varying inside fixed
+)
 
 
 def _quantified(atom: str, quantifier: str) -> str:
@@ -79,9 +87,7 @@ _REGEXES = st.recursive(
     st.lists(_ATOMS, min_size=1, max_size=6).map("".join),
     lambda inner: st.one_of(
         st.lists(inner, min_size=2, max_size=3).map("|".join).map(lambda r: f"(?:{r})"),
-        st.tuples(inner, st.sampled_from(["?", "+", "*", "{2}", "{1,3}", "{3,}"])).map(
-            lambda p: _quantified(*p)
-        ),
+        st.tuples(inner, st.sampled_from(["?", "{2}"])).map(lambda p: _quantified(*p)),
         st.lists(inner, min_size=2, max_size=3).map("".join),
         inner.map(lambda r: f"(?-i:{r})"),
         inner.map(lambda r: f"\\b{r}"),
@@ -97,8 +103,8 @@ def test_a_derived_trigger_is_in_every_text_the_rule_matches(
 ) -> None:
     triggers = derive_triggers(pattern)
     compiled = re.compile(pattern, re.IGNORECASE)
-    text = data.draw(st.from_regex(compiled))
-    if not triggers or compiled.search(text) is None:
+    text = data.draw(st.from_regex(compiled, fullmatch=True))  # a match by construction
+    if not triggers:
         return
     views = (_shape(text) if "@" in t else _fold(text) for t in triggers)
     assert any(t in view for t, view in zip(triggers, views, strict=True)), (pattern, text)
