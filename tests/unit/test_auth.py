@@ -18,7 +18,7 @@ from txo.http.auth import (
     TokenKey,
     TokenSender,
 )
-from txo.log import SecretRegistry
+from txo.log import RedactionPatterns, Redactor, SecretRegistry
 from txo.testing.clock import FakeClock
 from txo.testing.fake_bc import DEFAULT_SCOPE, FakeBusinessCentral
 
@@ -416,3 +416,19 @@ def test_token_cache_is_lru_bounded() -> None:
             cache.fetch_lock(key)
         assert cache.fetch_lock(keys[0]) is held  # a held lock is never dropped
     assert "max_entries=3" in repr(cache)
+
+
+def test_the_client_secret_is_hidden_in_its_http_basic_form_too() -> None:
+    """A client built with a registry hides ``base64("id:secret")`` as well as the secret."""
+    import base64
+
+    secrets = SecretRegistry()
+    ClientCredentialsAuth(
+        tenant_id="t", client_id="app-id-0001", client_secret="Zx8Q~s3cr3t.value",
+        scope=DEFAULT_SCOPE, cache=TokenCache(), sender=lambda request: httpx.Response(500),
+        secrets=secrets,
+    )  # fmt: skip
+    basic = base64.b64encode(b"app-id-0001:Zx8Q~s3cr3t.value").decode()
+    redacted = Redactor(RedactionPatterns(()), secrets).redact(f"basic={basic} {basic[:6]}")
+    assert basic not in redacted and basic[:6] in redacted  # the form, not every prefix
+    assert basic in secrets.forms()

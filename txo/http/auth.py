@@ -258,8 +258,12 @@ class ClientCredentialsAuth(_BearerAuth):
         self.skew, self.timeout = skew, timeout
         self._secrets = secrets
         self._redactor = redactor
-        if secrets is not None:
-            secrets.add(client_secret)
+        if secrets is not None:  # with the id, a registry also hides base64("id:secret")
+            add_pair = getattr(secrets, "add_pair", None)
+            if callable(add_pair):
+                add_pair(client_id, client_secret)
+            else:
+                secrets.add(client_secret)
 
     def __repr__(self) -> str:
         return (

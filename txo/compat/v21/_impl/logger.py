@@ -27,7 +27,7 @@ from txo.compat.v21._impl.path_helpers import v3_paths
 from txo.compat.warnings import shim_of
 from txo.errors import ConfigError
 from txo.log import LoggingSetup, Redactor, load_redaction_patterns, setup_logging
-from txo.log.factory import LOGGING_CONFIG_FILE, REDACTION_PATTERNS_FILE
+from txo.log.setup import LOGGING_CONFIG_FILE, REDACTION_PATTERNS_FILE
 
 __all__ = ["ContextFilter", "TokenRedactionFilter", "TxoLogger", "UTCFormatter", "setup_logger"]
 
