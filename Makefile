@@ -65,7 +65,7 @@ redis-server:
 
 # The security fuzz suite's full profile (10,000 cases; `make test` runs 2,000): prints its counts.
 fuzz: $(STAMP)
-	TXO_FUZZ=full $(BIN)/pytest tests/unit/test_log_fuzz.py -q -p no:randomly
+	TXO_FUZZ=full $(BIN)/pytest tests/unit/log/test_log_fuzz.py -q -p no:randomly
 
 clean:
 	rm -rf $(VENV) reports dist build .pytest_cache .mypy_cache .ruff_cache

@@ -20,7 +20,7 @@ from txo.compat.runtime import (
 from txo.errors import ConfigError
 from txo.testing.clock import FakeClock
 
-COMPAT = Path(__file__).resolve().parents[2] / "txo" / "compat"
+COMPAT = Path(__file__).resolve().parents[3] / "txo" / "compat"
 
 
 def test_services_are_built_once_and_typed(compat_runtime: CompatRuntime) -> None:

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from txo.compat.runtime import CompatRuntime
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 LEGACY_CONFIG = REPO / "migration" / "legacy" / "config" / "legacy-local-config.json"
 
 CRASH_SCRIPT = """\

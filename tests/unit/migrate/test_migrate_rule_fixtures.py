@@ -25,7 +25,7 @@ from txo.migrate.fix.loop import fix_source
 from txo.migrate.options import CheckOptions
 from txo.migrate.rules import RULES, Rule, select_codes
 
-RULES_DATA = Path(__file__).resolve().parents[1] / "data" / "rules"
+RULES_DATA = Path(__file__).resolve().parents[2] / "data" / "rules"
 CASES = sorted(RULES_DATA.glob("*/*.py"))
 UPDATE = os.environ.get("TXO_UPDATE_SNAPSHOTS") == "1"
 TARGET_LINE = "# legacy-target:"

@@ -9,7 +9,7 @@ import pytest
 from txo.compat.guide import BEGIN, END, main, render_table, update_guide
 from txo.compat.registry import SHIMS
 
-GUIDE = Path(__file__).resolve().parents[2] / "migration" / "GUIDE.md"
+GUIDE = Path(__file__).resolve().parents[3] / "migration" / "GUIDE.md"
 
 
 def test_guide_table_matches_registry() -> None:

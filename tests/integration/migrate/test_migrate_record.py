@@ -27,7 +27,7 @@ from txo.testing.server import LoopbackServer
 
 pytestmark = pytest.mark.loopback
 
-STANDIN = Path(__file__).resolve().parents[1] / "data" / "legacy_standin"
+STANDIN = Path(__file__).resolve().parents[2] / "data" / "legacy_standin"
 SECRETS = json.loads((STANDIN / "config" / "standin-api-config-secrets.json").read_text())
 CLIENT_SECRET = SECRETS["client-secret"]
 RUNS = (

@@ -12,7 +12,7 @@ from txo.migrate.scorecard import build_scorecard
 from txo.migrate.table import UNICODE
 from txo.migrate.verify import VerifyReport
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 pytestmark = pytest.mark.loopback
 

@@ -21,7 +21,7 @@ from txo.testing.clock import FakeClock
 pd = pytest.importorskip("pandas")
 openpyxl = pytest.importorskip("openpyxl")
 
-SCHEMA = Path(__file__).resolve().parents[2] / "migration/legacy/schemas/org-env-config-schema.json"
+SCHEMA = Path(__file__).resolve().parents[3] / "migration/legacy/schemas/org-env-config-schema.json"
 # 2026-03-04T05:06:07Z
 WALL = 1_772_600_767.0
 

@@ -46,7 +46,7 @@ def test_project_rules_are_added_replaced_and_switched_off(tmp_path: Path) -> No
 
 
 def test_v21_shipped_file_loads_unchanged(tmp_path: Path) -> None:
-    bundled = Path(__file__).parents[2] / "txo" / "log" / "default_redaction_patterns.json"
+    bundled = Path(__file__).parents[3] / "txo" / "log" / "default_redaction_patterns.json"
     patterns = load_redaction_patterns(write(tmp_path, bundled.read_text()))
     assert patterns.names() == load_redaction_patterns(None).names()
 

@@ -18,7 +18,7 @@ from txo.migrate.scorecard import (
 )
 from txo.migrate.verify import Case, CaseResult, Check, ScriptRun, VerifyReport
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 HARD = """
 def main():

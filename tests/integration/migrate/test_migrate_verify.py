@@ -16,7 +16,7 @@ from txo.migrate.cli import main
 from txo.migrate.verify import VerifyReport, load_corpus, run_case
 from txo.migrate.verify.render import render_json, render_text, to_dict
 
-CORPUS = Path(__file__).resolve().parents[2] / "migration" / "legacy"
+CORPUS = Path(__file__).resolve().parents[3] / "migration" / "legacy"
 # Every migrated script must behave as before: fix's safe moves preserve behaviour (HelpfulError
 # moves to v3 only where it is caught, since its str() layout differs where it is raised).
 KNOWN_NOT_EQUIVALENT: frozenset[str] = frozenset()

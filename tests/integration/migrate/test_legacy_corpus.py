@@ -21,7 +21,7 @@ import pytest
 
 from txo.migrate.verify import CaseResult, VerifyReport, decode, load_corpus, run_case
 
-CORPUS = Path(__file__).resolve().parents[2] / "migration" / "legacy"
+CORPUS = Path(__file__).resolve().parents[3] / "migration" / "legacy"
 EXPECTATIONS = json.loads((CORPUS / "expectations.json").read_text(encoding="utf-8"))
 CASES = load_corpus(CORPUS).cases
 WARNING_LINE = re.compile(r"TxoV\d+RemovalWarning: (utils[\w.]*) is deprecated")

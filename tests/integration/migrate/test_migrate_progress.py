@@ -20,7 +20,7 @@ from txo.migrate.progress import PROGRESS_MIN_FILES, Progress, progress_for
 from txo.migrate.record.cli import add_record_arguments, run_record
 from txo.migrate.verify.cli import add_verify_arguments, run_verify
 
-STANDIN = Path(__file__).resolve().parents[1] / "data" / "legacy_standin"
+STANDIN = Path(__file__).resolve().parents[2] / "data" / "legacy_standin"
 SCRIPT = '''"""Writes one file."""
 
 from pathlib import Path

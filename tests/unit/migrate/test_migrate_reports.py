@@ -16,7 +16,7 @@ from txo.migrate.report import FORMATS, Report, render
 from txo.migrate.report.sarif import FINGERPRINT_KEY
 from txo.migrate.rules import RULES
 
-SCHEMA = Path(__file__).resolve().parents[1] / "data" / "sarif-schema-2.1.0.json"
+SCHEMA = Path(__file__).resolve().parents[2] / "data" / "sarif-schema-2.1.0.json"
 SOURCE = (
     "import sys\n\n\ndef f(config, token):\n    print(token)\n"
     "    x = config.get('a')  # txo: ignore[TXO201]\n    sys.exit(1)\n"

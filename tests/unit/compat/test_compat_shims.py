@@ -193,7 +193,7 @@ def test_importing_the_compat_layer_is_quiet_and_never_exits() -> None:
 
 
 def test_shim_notes_are_derived_from_shims_not_restated() -> None:
-    impl = Path(__file__).resolve().parents[2] / "txo" / "compat" / "v21" / "_impl"
+    impl = Path(__file__).resolve().parents[3] / "txo" / "compat" / "v21" / "_impl"
     sources = "\n".join(p.read_text(encoding="utf-8") for p in impl.glob("*.py"))
     assert "v2.1 shim:" not in sources
     assert "@deprecated(" not in sources

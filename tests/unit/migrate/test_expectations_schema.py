@@ -10,7 +10,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-CORPUS = Path(__file__).resolve().parents[2] / "migration" / "legacy" / "expectations.json"
+CORPUS = Path(__file__).resolve().parents[3] / "migration" / "legacy" / "expectations.json"
 
 
 def _schema() -> Any:

@@ -17,7 +17,7 @@ from txo.paths import Dir, ProjectPaths
 from txo.testing import FakeClock
 
 WALL = 1_800_000_000.0
-ROOT = str(Path(__file__).resolve().parents[2])
+ROOT = str(Path(__file__).resolve().parents[3])
 
 
 def leftover(folder: Path, target: str, hex_part: str, age: float) -> Path:

@@ -17,7 +17,7 @@ from txo.migrate.fixes import Applicability, Edit, Fix, apply_fixes, edits_betwe
 from txo.migrate.options import CheckOptions
 from txo.migrate.rules import RULES, select_codes
 
-FIXTURES = Path(__file__).resolve().parents[1] / "data" / "rules"
+FIXTURES = Path(__file__).resolve().parents[2] / "data" / "rules"
 CASES = sorted(FIXTURES.glob("*/*.py"))
 
 

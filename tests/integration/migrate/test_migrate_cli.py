@@ -13,7 +13,7 @@ import pytest
 
 from txo.migrate.cli import PROGRESS_MIN_FILES, build_parser, main, run_check
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 SCHEMA = REPO / "tests" / "data" / "sarif-schema-2.1.0.json"
 LEGACY = """\
 import sys

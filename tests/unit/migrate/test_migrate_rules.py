@@ -13,8 +13,8 @@ from txo.migrate.rules import RULES, Rule, rule_for
 from txo.migrate.rules.txo101_config_get import is_config_name
 from txo.migrate.rules.txo601_secret_logging import looks_secret
 
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "rules"
-RULES_SOURCE = Path(__file__).resolve().parents[2] / "txo" / "migrate" / "rules"
+DOCS = Path(__file__).resolve().parents[3] / "docs" / "rules"
+RULES_SOURCE = Path(__file__).resolve().parents[3] / "txo" / "migrate" / "rules"
 
 
 def _examples(kind: str) -> list[tuple[str, str]]:

@@ -23,7 +23,7 @@ from txo.compat.v21._impl import (
 from txo.compat.v21._impl.logger import setup_logger
 from txo.testing.clock import FakeClock
 
-SCHEMA = Path(__file__).resolve().parents[2] / "migration/legacy/schemas/org-env-config-schema.json"
+SCHEMA = Path(__file__).resolve().parents[3] / "migration/legacy/schemas/org-env-config-schema.json"
 
 
 @pytest.fixture

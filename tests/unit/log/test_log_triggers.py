@@ -15,7 +15,7 @@ from txo.log import load_redaction_patterns as load
 from txo.log.engine import _fold, _RuleSet, _shape
 from txo.log.triggers import derive_triggers
 
-LEGACY_PATTERNS = Path(__file__).parents[2] / "migration/legacy/config/log-redaction-patterns.json"
+LEGACY_PATTERNS = Path(__file__).parents[3] / "migration/legacy/config/log-redaction-patterns.json"
 
 
 @pytest.mark.parametrize(
