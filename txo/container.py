@@ -9,14 +9,14 @@ disposes them in reverse creation order.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar, overload
 
 from txo.errors import HelpfulError
 
-__all__ = ["Container", "ServiceKey", "UnknownServiceError"]
+__all__ = ["Container", "ServiceKey", "UnknownServiceError", "close_newest_first"]
 
 T = TypeVar("T")
 ServiceKey = str | type[Any]
@@ -104,16 +104,7 @@ class Container:
         with self._lock:
             created, self._created = self._created, []
             self._instances.clear()
-        errors: list[BaseException] = []
-        for service in reversed(created):
-            close = getattr(service, "close", None)
-            if callable(close):
-                try:
-                    close()
-                except Exception as exc:  # close the rest, then report
-                    errors.append(exc)
-        if errors:
-            raise errors[0]
+        close_newest_first(created)
 
     def __enter__(self) -> Container:
         return self
@@ -133,3 +124,18 @@ class Container:
 
 
 _ABSENT = object()
+
+
+def close_newest_first(services: Sequence[object]) -> None:
+    """Close each service that has ``close()``, newest (last) first; one that fails does
+    not stop the rest, and the first error is raised once all were tried."""
+    errors: list[Exception] = []
+    for service in reversed(services):
+        close = getattr(service, "close", None)
+        if callable(close):
+            try:
+                close()
+            except Exception as exc:  # close the rest, then report
+                errors.append(exc)
+    if errors:
+        raise errors[0]

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from txo.clock import Clock, SystemClock
+from txo.container import close_newest_first
 from txo.errors import ConfigError, HelpfulError
 from txo.paths import find_project_root
 
@@ -131,16 +132,7 @@ class CompatRuntime:
         """Close every built service that has ``close()``, newest first; report the first error."""
         with self._lock:
             built, self._built = list(self._built.values()), {}
-        errors: list[Exception] = []
-        for service in reversed(built):
-            close = getattr(service, "close", None)
-            if callable(close):
-                try:
-                    close()
-                except Exception as exc:  # close the rest, then report
-                    errors.append(exc)
-        if errors:
-            raise errors[0]
+        close_newest_first(built)
 
     def reset(self) -> None:
         """Close the services and forget them; the next use builds anew (root, clock stay)."""
