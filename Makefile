@@ -40,7 +40,7 @@ performance: $(STAMP)
 	$(BIN)/pytest tests/performance -q --benchmark-disable
 
 # The README's test command: every suite, lint, strict typing and the self-check.
-test: $(STAMP) lint typecheck check-self
+test: $(STAMP) redis-server lint typecheck check-self
 	$(BIN)/pytest tests -q --benchmark-disable --cov=txo --cov-report=term:skip-covered
 
 bench: $(STAMP)
@@ -58,10 +58,13 @@ dist: $(STAMP)
 fleet: $(STAMP) redis-server
 	$(BIN)/python tools/fleet.py
 
-# The Redis tests and the fleet benchmark start a private redis-server; install it once.
+# The Redis tests and the fleet benchmark start a private redis-server; install it once
+# (Debian's package; where that is impossible the Redis tests skip, except under
+# TXO_REQUIRE_REDIS=1, which .ci/run sets).
 redis-server:
 	@command -v redis-server >/dev/null 2>&1 || \
-		{ apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; }
+		{ apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; } || \
+		echo "redis-server could not be installed: the Redis tests will skip"
 
 # The security fuzz suite's full profile (10,000 cases; `make test` runs 2,000): prints its counts.
 fuzz: $(STAMP)
