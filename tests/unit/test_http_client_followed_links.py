@@ -4,6 +4,7 @@ leave the origin, and count against their own host; retries are logged for the o
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -28,7 +29,7 @@ class Server:
         return self.pages[str(request.url)]
 
 
-def client(server: Server, **kwargs: object) -> RestClient:
+def client(server: Callable[[httpx.Request], httpx.Response], **kwargs: object) -> RestClient:
     options: dict[str, object] = {"retry": RetryPolicy(max_attempts=1), "clock": FakeClock()}
     options.update(kwargs)
     return RestClient(transport=httpx.MockTransport(server), **options)  # type: ignore[arg-type]
@@ -101,3 +102,25 @@ def test_each_retry_is_logged_with_the_outcome_the_delay_and_the_attempt(
         f"GET {A}/items: ConnectError; retrying in 1.0s (attempt 2 of 3)",
         f"GET {A}/items: ConnectError; retrying in 2.0s (attempt 3 of 3)",
     ]
+
+
+def test_a_next_page_that_gets_no_answer_names_the_get_and_the_link() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.params.get("p") == "2":
+            raise httpx.ConnectError("refused", request=request)
+        return page([1], f"{A}/items?p=2")
+
+    with client(handler) as c, pytest.raises(ApiOperationError) as caught:
+        c.get_all(f"{A}/items")
+    assert caught.value.message.startswith(f"GET {A}/items failed before a response arrived")
+
+
+def test_a_monitor_that_gets_no_answer_names_the_get() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            return httpx.Response(202, headers={"Location": f"{A}/ops/1", "Retry-After": "1"})
+        raise httpx.ConnectError("refused", request=request)
+
+    with client(handler) as c, pytest.raises(ApiOperationError) as caught:
+        c.post(f"{A}/jobs", {"run": True})
+    assert caught.value.message.startswith(f"GET {A}/ops/1 failed before a response arrived")
