@@ -17,6 +17,11 @@ Usage::
     python -m tools.mutation                         # the whole core, 2 workers
     python -m tools.mutation --scope 'txo.http.*'    # mutants whose name matches a glob
     python -m tools.mutation --report-only           # rewrite SUMMARY.md from mutants/
+    python -m tools.mutation --recheck               # re-run only what was not killed
+
+``--recheck`` is for after adding tests: a new test cannot bring a killed mutant back, so only
+the survivors and untested mutants of the last run are run again, and the killed ones keep
+their verdict (kept in ``mutants/txo-baseline.json``).  After changing txo/ itself, run in full.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 MUTANTS = ROOT / "mutants"
 DEFAULT_OUT = ROOT / "reports" / "mutation" / "SUMMARY.md"
+BASELINE = MUTANTS / "txo-baseline.json"
 TARGET = 0.90
 
 # mutmut's exit-code meanings (mutmut.stats.status_by_exit_code), folded into report columns.
@@ -85,15 +91,35 @@ def _status(code: int | None) -> str:
     return _STATUS_BY_CODE.get(code, "suspicious")
 
 
-def load_results(scopes: list[str]) -> list[ModuleResult]:
-    """Every mutated module under mutants/, restricted to mutant names matching ``scopes``."""
+def _in_scope(key: str, scopes: list[str]) -> bool:
+    return not scopes or any(fnmatch.fnmatch(key, s) for s in scopes)
+
+
+def exit_codes() -> dict[str, int | None]:
+    """mutmut's exit code per mutant name, over every mutated module."""
+    codes: dict[str, int | None] = {}
+    for meta in sorted(MUTANTS.rglob("*.py.meta")):
+        codes.update(json.loads(meta.read_text(encoding="utf-8")).get("exit_code_by_key", {}))
+    return codes
+
+
+def load_results(scopes: list[str], baseline: dict[str, int | None]) -> list[ModuleResult]:
+    """Every mutated module under mutants/, restricted to mutant names matching ``scopes``.
+
+    A mutant not checked in this run keeps a killed verdict from ``baseline`` (``--recheck``).
+    """
     results = []
     for meta in sorted(MUTANTS.rglob("*.py.meta")):
         data = json.loads(meta.read_text(encoding="utf-8"))
         module = ModuleResult(str(meta.relative_to(MUTANTS))[: -len(".meta")])
         for key, code in data.get("exit_code_by_key", {}).items():
-            if not scopes or any(fnmatch.fnmatch(key, s) for s in scopes):
-                module.statuses[key] = _status(code)
+            if not _in_scope(key, scopes):
+                continue
+            status = _status(code)
+            earlier = _status(baseline.get(key))
+            module.statuses[key] = (
+                earlier if status == "not checked" and earlier in _KILLED else status
+            )
         if module.checked:
             results.append(module)
     return results
@@ -159,6 +185,17 @@ def render(results: list[ModuleResult], scopes: list[str], note: str) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def recheck_names(scopes: list[str]) -> tuple[list[str], dict[str, int | None]]:
+    """The mutants the last run did not kill, and the baseline (saved for later reports)."""
+    baseline = {k: c for k, c in exit_codes().items() if _in_scope(k, scopes)}
+    if BASELINE.exists():  # keep verdicts of earlier rechecks too
+        for key, code in json.loads(BASELINE.read_text(encoding="utf-8")).items():
+            if _status(code) in _KILLED and _status(baseline.get(key)) not in _KILLED:
+                baseline[key] = code
+    BASELINE.write_text(json.dumps(baseline), encoding="utf-8")
+    return sorted(k for k, c in baseline.items() if _status(c) not in _KILLED), baseline
+
+
 def run_mutmut(scopes: list[str], max_children: int, timeout: float) -> str:
     """Run ``mutmut run``; a note for the summary if it did not finish."""
     # mutants/ must exist before the interpreter starts: a PYTHONPATH entry that is missing at
@@ -184,10 +221,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-children", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds for the run")
     parser.add_argument("--report-only", action="store_true", help="only rewrite the summary")
+    parser.add_argument("--recheck", action="store_true", help="re-run only the unkilled")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
-    note = "" if args.report_only else run_mutmut(args.scope, args.max_children, args.timeout)
-    results = load_results(args.scope)
+    baseline: dict[str, int | None] = {}
+    if BASELINE.exists() and (args.report_only or args.recheck):
+        baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
+    note = ""
+    if args.recheck:
+        names, baseline = recheck_names(args.scope)
+        note = f"Recheck: {len(names)} mutants not killed before were run again."
+        if names:
+            note += " " + run_mutmut(names, args.max_children, args.timeout)
+    elif not args.report_only:
+        BASELINE.unlink(missing_ok=True)  # a full run judges every mutant afresh
+        note = run_mutmut(args.scope, args.max_children, args.timeout)
+    results = load_results(args.scope, baseline)
     if not results:
         print("No mutation results under mutants/: run without --report-only first.")
         return 1
