@@ -106,7 +106,8 @@ def exit_codes() -> dict[str, int | None]:
 def load_results(scopes: list[str], baseline: dict[str, int | None]) -> list[ModuleResult]:
     """Every mutated module under mutants/, restricted to mutant names matching ``scopes``.
 
-    A mutant not checked in this run keeps a killed verdict from ``baseline`` (``--recheck``).
+    A mutant not checked in this run keeps its verdict from ``baseline`` (``--recheck``): a
+    kill stands, and a survivor the recheck did not reach (timeout) still counts as one.
     """
     results = []
     for meta in sorted(MUTANTS.rglob("*.py.meta")):
@@ -116,10 +117,7 @@ def load_results(scopes: list[str], baseline: dict[str, int | None]) -> list[Mod
             if not _in_scope(key, scopes):
                 continue
             status = _status(code)
-            earlier = _status(baseline.get(key))
-            module.statuses[key] = (
-                earlier if status == "not checked" and earlier in _KILLED else status
-            )
+            module.statuses[key] = _status(baseline.get(key)) if status == "not checked" else status
         if module.checked:
             results.append(module)
     return results
