@@ -134,3 +134,29 @@ def test_a_202_without_location_is_returned_with_a_warning(
         f"PATCH {ORIGIN}/v2.0/items(1) returned 202 Accepted without a Location header; "
         "returning the 202 body"
     ]
+
+
+class Budget(Monitor):
+    """A monitor that fails the test instead of being polled more than ``limit`` times."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__([(202, {})] * limit)
+        self.limit = limit
+
+    def __call__(self, url: httpx.URL) -> httpx.Response:
+        assert len(self.polled) < self.limit, f"polled more than {self.limit} times"
+        return super().__call__(url)
+
+
+@pytest.mark.parametrize(("interval", "max_wait"), [(1.23456, 1.23456), (0.7, 2.1), (0.1, 0.3)])
+def test_polling_stops_at_the_deadline_whatever_the_rounding(
+    interval: float, max_wait: float
+) -> None:
+    """Seconds that do not add up exactly in binary (1000 + 1.23456 - 1000 != 1.23456) must not
+    leave a sliver before the deadline that is slept and polled again and again: sleeping
+    1e-14 s does not move a clock reading of 1001.23, so that loop never ended."""
+    clock = FakeClock()
+    monitor = Budget(limit=round(max_wait / interval) + 2)
+    with pytest.raises(ApiTimeoutError):
+        run(monitor, clock, interval=interval, max_wait=max_wait)
+    assert clock.monotonic() - 1000.0 == pytest.approx(max_wait)
