@@ -183,15 +183,24 @@ def render(results: list[ModuleResult], scopes: list[str], note: str) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def recheck_names(scopes: list[str]) -> tuple[list[str], dict[str, int | None]]:
-    """The mutants the last run did not kill, and the baseline (saved for later reports)."""
+def recheck_names(scopes: list[str], rerun: list[str]) -> tuple[list[str], dict[str, int | None]]:
+    """The mutants the last run did not kill, and the baseline (saved for later reports).
+
+    ``rerun`` globs name modules whose source changed: all their mutants run again (mutmut
+    renumbers them), and none of their old verdicts is kept.
+    """
     baseline = {k: c for k, c in exit_codes().items() if _in_scope(k, scopes)}
     if BASELINE.exists():  # keep verdicts of earlier rechecks too
         for key, code in json.loads(BASELINE.read_text(encoding="utf-8")).items():
             if _status(code) in _KILLED and _status(baseline.get(key)) not in _KILLED:
                 baseline[key] = code
+    if rerun:
+        baseline = {
+            k: c for k, c in baseline.items() if not any(fnmatch.fnmatch(k, g) for g in rerun)
+        }
     BASELINE.write_text(json.dumps(baseline), encoding="utf-8")
-    return sorted(k for k, c in baseline.items() if _status(c) not in _KILLED), baseline
+    unkilled = sorted(k for k, c in baseline.items() if _status(c) not in _KILLED)
+    return unkilled + rerun, baseline
 
 
 def run_mutmut(scopes: list[str], max_children: int, timeout: float) -> str:
@@ -220,6 +229,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds for the run")
     parser.add_argument("--report-only", action="store_true", help="only rewrite the summary")
     parser.add_argument("--recheck", action="store_true", help="re-run only the unkilled")
+    parser.add_argument(
+        "--rerun", action="append", default=[], help="with --recheck: glob of changed modules"
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
     baseline: dict[str, int | None] = {}
@@ -227,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
     note = ""
     if args.recheck:
-        names, baseline = recheck_names(args.scope)
+        names, baseline = recheck_names(args.scope, args.rerun)
         note = f"Recheck: {len(names)} mutants not killed before were run again."
         if names:
             note += " " + run_mutmut(names, args.max_children, args.timeout)
