@@ -155,3 +155,110 @@ EPOCH_2015 = 1445412480.0  # Wed, 21 Oct 2015 07:28:00 GMT
 def test_an_http_date_is_read_in_its_own_zone_not_the_machines(value: str, expected: float) -> None:
     assert parse_retry_after(value, EPOCH_2015 - 10) == pytest.approx(expected)
     assert RetryPolicy.parse_retry_after(value, EPOCH_2015 - 10) == pytest.approx(expected)
+
+
+# --- a single breaker ---------------------------------------------------------------------------
+
+
+def test_a_breaker_on_its_own_has_the_same_defaults() -> None:
+    clock = FakeClock()
+    breaker = CircuitBreaker("h", clock)
+    fail(breaker, 4)
+    assert state(breaker) is BreakerState.CLOSED
+    fail(breaker, 1)
+    clock.advance(59.9)
+    assert state(breaker) is BreakerState.OPEN
+    clock.advance(0.1)
+    breaker.acquire()
+    with pytest.raises(CircuitOpenError):
+        breaker.acquire()
+
+
+@pytest.mark.parametrize("reset_timeout", [0.0, 0.5])
+def test_a_reset_timeout_under_a_second_is_allowed(reset_timeout: float) -> None:
+    clock = FakeClock()
+    breaker = CircuitBreaker("h", clock, failure_threshold=1, reset_timeout=reset_timeout)
+    fail(breaker, 1)
+    clock.advance(reset_timeout)
+    assert state(breaker) is BreakerState.HALF_OPEN
+
+
+def test_bad_breaker_settings_are_named_with_their_values() -> None:
+    with pytest.raises(ValueError) as caught:
+        CircuitBreaker("h", FakeClock(), half_open_max_calls=0)
+    assert str(caught.value) == (
+        "CircuitBreaker needs failure_threshold >= 1, half_open_max_calls >= 1 and "
+        "reset_timeout >= 0; got 5, 0, 60.0"
+    )
+
+
+def test_an_open_breaker_says_what_it_checked_and_when_it_retries() -> None:
+    clock = FakeClock()
+    breaker = CircuitBreaker("h", clock, failure_threshold=1, reset_timeout=60)
+    fail(breaker, 1)
+    clock.advance(52.5)
+    with pytest.raises(CircuitOpenError) as caught:
+        breaker.acquire()
+    assert caught.value.context.operation == "circuit breaker check"
+    assert caught.value.context.details == {"state": "open", "retry_in_seconds": 7.5}
+
+
+def test_a_half_open_breaker_with_its_trial_running_retries_at_once() -> None:
+    clock = FakeClock()
+    breaker = CircuitBreaker("h", clock, failure_threshold=1, reset_timeout=10)
+    fail(breaker, 1)
+    clock.advance(10)
+    breaker.acquire()
+    with pytest.raises(CircuitOpenError) as caught:
+        breaker.acquire()
+    assert caught.value.context.details == {"state": "half-open", "retry_in_seconds": 0.0}
+
+
+def test_every_state_change_is_logged_once(caplog: pytest.LogCaptureFixture) -> None:
+    clock = FakeClock()
+    breaker = CircuitBreaker("h", clock, failure_threshold=1, reset_timeout=10)
+    with caplog.at_level(logging.INFO, logger="txo.http.breaker"):
+        breaker.reset()  # already closed: nothing to tell
+        fail(breaker, 1)
+        clock.advance(10)
+        breaker.record_success(breaker.acquire())
+    assert caplog.messages == [
+        "Circuit breaker for h: closed -> open",
+        "Circuit breaker for h: open -> half-open",
+        "Circuit breaker for h: half-open -> closed",
+    ]
+
+
+def test_a_trial_slot_freed_by_an_old_trial_does_not_open_an_extra_one() -> None:
+    clock = FakeClock()
+    breaker = CircuitBreaker(
+        "h", clock, failure_threshold=1, reset_timeout=10, half_open_max_calls=2
+    )
+    fail(breaker, 1)
+    clock.advance(10)
+    old_trial, failing_trial = breaker.acquire(), breaker.acquire()
+    breaker.record_failure(failing_trial)  # open again, then half-open again
+    clock.advance(10)
+    breaker.acquire()
+    breaker.acquire()
+    breaker.release(old_trial)  # from the previous half-open round: no verdict now
+    with pytest.raises(CircuitOpenError):
+        breaker.acquire()
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ({"max_attempts": 0}, "max_attempts must be at least 1, got 0"),
+        ({"backoff_factor": -1.0}, "backoff_factor must be >= 0, got -1.0"),
+        ({"backoff_base": 0.5}, "backoff_base must be >= 1, got 0.5"),
+        ({"backoff_max": -1.0}, "backoff_max must be >= 0, got -1.0"),
+        ({"jitter_min": 2.0}, "need 0 < jitter_min <= jitter_max, got (2.0, 1.2)"),
+        ({"retry_after_max": -1.0}, "retry_after_max must be >= 0, got -1.0"),
+        ({"total_deadline": 0.0}, "total_deadline must be > 0 or None, got 0.0"),
+    ],
+)
+def test_each_bad_retry_setting_gets_its_own_sentence(bad: dict[str, float], message: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        RetryPolicy(**bad)  # type: ignore[arg-type]
+    assert str(caught.value) == f"RetryPolicy: {message}"
