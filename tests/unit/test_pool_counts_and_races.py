@@ -3,6 +3,8 @@ client made by a thread that lost the race for its key."""
 
 from __future__ import annotations
 
+from contextlib import ExitStack
+
 import httpx
 
 from txo.http.pool import SessionPool
@@ -47,4 +49,25 @@ def test_the_loser_of_a_creation_race_gets_the_winners_client_and_its_own_is_clo
     with pool.lease(("https://other", "anonymous"), new_client):
         pass  # evicts the winner: no lease holds it any more, so it is closed now
     assert winner.is_closed and pool.stats.open == 1
+    pool.close()
+
+
+def test_a_client_won_in_a_race_stays_open_while_the_winner_still_uses_it() -> None:
+    pool = SessionPool(max_size=1)
+    key = ("https://h", "anonymous")
+    other_thread = ExitStack()
+    made: list[httpx.Client] = []
+
+    def slow_factory() -> httpx.Client:
+        # another thread creates the client for the same key and is still using it
+        made.append(other_thread.enter_context(pool.lease(key, new_client)))
+        return new_client()
+
+    with pool.lease(key, slow_factory) as leased:
+        assert leased is made[0]
+    with pool.lease(("https://other", "anonymous"), new_client):
+        pass  # evicts the shared client, which the other thread still holds
+    assert not made[0].is_closed
+    other_thread.close()
+    assert made[0].is_closed and pool.stats.open == 1
     pool.close()
