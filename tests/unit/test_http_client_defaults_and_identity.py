@@ -7,9 +7,10 @@ from collections.abc import Generator
 import httpx
 import pytest
 
-from txo.errors import ApiOperationError, ApiTimeoutError, ValidationError
+from txo.errors import ApiOperationError, ApiTimeoutError, RateLimitError, ValidationError
 from txo.http.auth import StaticTokenAuth
 from txo.http.client import RestClient
+from txo.http.retry import RetryPolicy
 from txo.testing.clock import FakeClock
 
 A, B = "https://a.example.com", "https://b.example.com"
@@ -112,3 +113,17 @@ def test_auth_objects_without_an_identity_get_one_of_their_own() -> None:
     first, second = make(Recorder(), auth=NamelessAuth()), make(Recorder(), auth=NamelessAuth())
     assert first.auth_identity.startswith("NamelessAuth@")
     assert first.auth_identity != second.auth_identity
+
+
+def test_a_final_429_pauses_the_next_call_on_the_injected_clock() -> None:
+    clock = FakeClock()
+    recorder = Recorder(httpx.Response(429, headers={"Retry-After": "30"}))
+    client = RestClient(
+        transport=httpx.MockTransport(recorder), clock=clock, retry=RetryPolicy(max_attempts=1)
+    )
+    with client:
+        with pytest.raises(RateLimitError):
+            client.get(f"{A}/items")
+        recorder.answer = httpx.Response(200, json={"ok": True})
+        assert client.get(f"{A}/items") == {"ok": True}
+    assert clock.sleeps == [30.0]
