@@ -203,6 +203,17 @@ def recheck_names(scopes: list[str], rerun: list[str]) -> tuple[list[str], dict[
     return unkilled + rerun, baseline
 
 
+def _forget(scopes: list[str]) -> None:
+    """Drop the baseline verdicts of the mutants a full run is about to judge."""
+    if BASELINE.exists():
+        kept = {
+            k: c
+            for k, c in json.loads(BASELINE.read_text(encoding="utf-8")).items()
+            if scopes and not _in_scope(k, scopes)
+        }
+        BASELINE.write_text(json.dumps(kept), encoding="utf-8")
+
+
 def run_mutmut(scopes: list[str], max_children: int, timeout: float) -> str:
     """Run ``mutmut run``; a note for the summary if it did not finish."""
     # mutants/ must exist before the interpreter starts: a PYTHONPATH entry that is missing at
@@ -244,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
         if names:
             note += " " + run_mutmut(names, args.max_children, args.timeout)
     elif not args.report_only:
-        BASELINE.unlink(missing_ok=True)  # a full run judges every mutant afresh
+        _forget(args.scope)  # a full run judges every mutant in its scope afresh
         note = run_mutmut(args.scope, args.max_children, args.timeout)
     results = load_results(args.scope, baseline)
     if not results:
