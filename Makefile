@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .PHONY: demo test lint typecheck check-self unit integration performance bench memory dist fuzz clean
-.PHONY: fleet redis-server
+.PHONY: fleet redis-server mutation mutation-report
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -70,5 +70,16 @@ redis-server:
 fuzz: $(STAMP)
 	TXO_FUZZ=full $(BIN)/pytest tests/unit/log/test_log_fuzz.py -q -p no:randomly
 
+# Mutation testing of the core (pyproject.toml [tool.mutmut]), 2 workers, bounded to an hour;
+# writes reports/mutation/SUMMARY.md. Too slow for `make test`. Narrow it with e.g.
+# `make mutation MUTATION_ARGS="--scope 'txo.http.retry.*'"`.
+MUTATION_ARGS ?=
+mutation: $(STAMP)
+	$(BIN)/python -m tools.mutation --max-children 2 --timeout 3600 $(MUTATION_ARGS)
+
+# Rewrite SUMMARY.md from the last run's results in mutants/ without running anything.
+mutation-report: $(STAMP)
+	$(BIN)/python -m tools.mutation --report-only $(MUTATION_ARGS)
+
 clean:
-	rm -rf $(VENV) reports dist build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) reports dist build mutants .pytest_cache .mypy_cache .ruff_cache

@@ -101,10 +101,12 @@ def _keep_polling(poll: _Poll, response: httpx.Response, clock: Clock, interval:
 def _sleep_before_poll(poll: _Poll, clock: Clock, max_wait: float) -> None:
     if poll.wait <= 0:
         return
-    elapsed = clock.monotonic() - poll.started
-    remaining = max_wait - elapsed
+    # Against the absolute deadline: ``max_wait - elapsed`` can stay a float sliver (1e-14)
+    # that sleeping never uses up, and the monitor was polled again and again.
+    now = clock.monotonic()
+    remaining = (poll.started + max_wait) - now
     if remaining <= 0:
-        raise _timeout_error(poll, elapsed, max_wait)
+        raise _timeout_error(poll, now - poll.started, max_wait)
     clock.sleep(min(poll.wait, remaining))
 
 
