@@ -18,7 +18,7 @@ Runs an unchanged legacy script (the template's v2.1.x or v3.1.x ``utils``) on t
 * Outcomes map to exit codes exactly as in the v3 runner
   (:func:`txo.runner.call_guarded`): the ``sys.exit`` code; 1 for an uncaught
   error, whose redacted traceback goes to the log file and the console; a
-  ``sys.exit("message")`` is logged (redacted) and exits 1; 130 on Ctrl-C;
+  script's exit with a message (a string code) is logged (redacted) and exits 1; 130 on Ctrl-C;
   2 for bad arguments of this command.
 """
 

@@ -102,7 +102,7 @@ class SoftConfigGet(Rule):
     field is truly optional.  Function parameters are judged by name only.
 
     The fix (unsafe) turns a chain that ends in a bare ``.get(key)`` into hard
-    reads: ``cfg.get("global", {}).get("url")`` becomes ``cfg["global"]["url"]``,
+    reads: a ``global`` then ``url`` chain of soft reads becomes ``cfg["global"]["url"]``,
     so a missing key raises ``KeyError`` where it returned ``None``.  A final
     ``.get(key, default)`` keeps its default — on a v2.1 configuration (a plain
     dict) that call already is the explicit optional read, so it is not
