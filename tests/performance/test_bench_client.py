@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import io
 import shutil
-from collections.abc import Iterator
+import statistics
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +40,7 @@ from tools.bench import (
     GROUP_CLIENT,
     GROUP_CLIENT_LOGGED,
     GROUP_CLIENT_LOGGED_BUNDLED,
+    PAIRED,
     SUBJECT,
     tag,
 )
@@ -49,6 +52,8 @@ from txo.testing.fake_bc import FakeBusinessCentral
 from txo.testing.server import LoopbackServer
 
 RAW_TOKEN = "bench-raw-token-0001"
+PAIRS = 600  # alternating raw/pipeline GETs per configuration
+Calls = tuple[Callable[[], Any], Callable[[], Any]]
 LEGACY_CONFIG = Path(__file__).resolve().parents[2] / "migration" / "legacy" / "config"
 V21_LOGGING_FILES = ("logging-config.json", "log-redaction-patterns.json")
 
@@ -109,3 +114,57 @@ def test_raw_httpx_get(
     assert body["id"] == fake.company_id
     assert server.connections == 1
     assert all(r.status == 200 for r in fake.api_requests)
+
+
+def test_paired_pipeline_vs_raw_get(
+    benchmark: Any,
+    request: pytest.FixtureRequest,
+    loopback_bc: tuple[FakeBusinessCentral, LoopbackServer],
+    logging_mode: str,
+) -> None:
+    """Raw and pipeline GETs alternate in one loop (order swapped each pair), so both see the
+    same machine; the target is the median of the per-pair ratios."""
+    fake, server = loopback_bc
+    fake.accept_token(RAW_TOKEN)
+    pairs = 40 if request.config.getoption("benchmark_disable") else PAIRS
+    headers = {"Authorization": f"Bearer {RAW_TOKEN}", "Accept": "application/json"}
+    url = f"{fake.api_root(server.url)}/companies({fake.company_id})"
+    path = f"companies({fake.company_id})"
+    with (
+        httpx.Client(headers=headers, timeout=10.0) as raw,
+        SessionPool() as pool,
+        build_client(fake, server.url, pool=pool) as client,
+    ):
+
+        def raw_get() -> Any:
+            return raw.get(url).raise_for_status().json()
+
+        def pipeline_get() -> Any:
+            return client.get(path)
+
+        calls: Calls = (raw_get, pipeline_get)
+        for call in calls:
+            call()  # token, connections and first-use imports outside the timing
+        timings = [_timed_pair(calls, swap=i % 2 == 1) for i in range(pairs)]
+        tag(benchmark, f"{logging_mode}-{PAIRED}", SUBJECT)
+        benchmark.extra_info[PAIRED] = {
+            "subject": statistics.median(t[1] for t in timings),
+            "baseline": statistics.median(t[0] for t in timings),
+            "ratio": statistics.median(t[1] / t[0] for t in timings),
+            "pairs": pairs,
+        }
+        assert benchmark(calls[1])["id"] == fake.company_id
+    assert fake.tokens_issued == 1
+
+
+def _timed_pair(
+    calls: tuple[Callable[[], Any], Callable[[], Any]], *, swap: bool
+) -> tuple[float, float]:
+    """(raw seconds, pipeline seconds) for one call of each, in the given order."""
+    order = (1, 0) if swap else (0, 1)
+    took = [0.0, 0.0]
+    for index in order:
+        started = time.perf_counter()
+        calls[index]()
+        took[index] = time.perf_counter() - started
+    return took[0], took[1]

@@ -65,17 +65,19 @@ def test_evaluate_ratios_verdicts_and_floor() -> None:
 
 def test_write_report_summary_chart_and_comparison(tmp_path: Path) -> None:
     previous = _run(
-        _bench("client-pipeline", SUBJECT, 2.0), _bench("client-pipeline", BASELINE, 2.0)
+        _bench("logging-redaction", SUBJECT, 2.0), _bench("logging-redaction", BASELINE, 2.0)
     )
-    now = _run(_bench("client-pipeline", SUBJECT, 1.1), _bench("client-pipeline", BASELINE, 1.0))
+    now = _run(
+        _bench("logging-redaction", SUBJECT, 1.1), _bench("logging-redaction", BASELINE, 1.0)
+    )
     old_file, new_file = tmp_path / "0001_a.json", tmp_path / "0002_b.json"
     old_file.write_text(json.dumps(previous), encoding="utf-8")
     new_file.write_text(json.dumps(now), encoding="utf-8")
     outcomes = bench.write_report(new_file, old_file, tmp_path)
     summary = (tmp_path / "SUMMARY.md").read_text(encoding="utf-8")
-    assert "| 1.100x | ≤ 1.15x | **PASS** |" in summary
+    assert "| 1.100x | ≤ 1.5x | **PASS** |" in summary
     assert "-45.0%" in summary and "-50.0%" in summary
-    assert "NOT MEASURED" in summary and "(uncommitted changes)" in summary
+    assert "MISSING" in summary and "(uncommitted changes)" in summary
     svg = ElementTree.parse(tmp_path / "ratios.svg").getroot()
     rects = [e for e in svg.iter() if e.tag.endswith("rect")]
     assert len(rects) == 1 + sum(o.ratio is not None for o in outcomes)  # background + bars
@@ -127,3 +129,15 @@ def test_request_leak_filter_ignores_only_scaffolding_and_caches() -> None:
         frames = (Frame(),)
 
     assert request_leak_filter(Stack()) is False
+
+
+def test_a_paired_target_reads_the_median_of_per_pair_ratios() -> None:
+    paired = {"subject": 0.0011, "baseline": 0.0010, "ratio": 1.07, "pairs": 600}
+    bench_row = _bench("client-pipeline-paired", SUBJECT, 1.0)
+    bench_row["extra_info"]["paired"] = paired
+    target = Target("client-pipeline-paired", "paired", 1.15, stat="paired")
+    (outcome,) = evaluate(_run(bench_row), (target,))
+    assert (outcome.verdict, outcome.ratio) == ("PASS", 1.07)
+    assert (outcome.subject, outcome.baseline) == (0.0011, 0.0010)
+    (missing,) = evaluate(_run(), (target,))
+    assert missing.verdict == "MISSING"
