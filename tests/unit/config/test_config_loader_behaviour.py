@@ -73,7 +73,10 @@ def load_error(paths: ProjectPaths, org: str = "txo", env: str = "test") -> Conf
 def test_a_bad_org_id_is_named_as_org_id_with_fix_and_example(tmp_path: Path) -> None:
     error = load_error(project(tmp_path), org="../etc")
     assert isinstance(error, InvalidIdError)
-    assert error.what_went_wrong.startswith("Invalid org_id '../etc': it becomes part of a file")
+    assert error.what_went_wrong == (
+        "Invalid org_id '../etc': it becomes part of a file name (the config file's), "
+        "so it may not contain '/', '\\' or '..', nor start with '-' or '.'."
+    )
     assert error.how_to_fix == NAME_FIX
     assert error.example == "python my_script.py txo test"
 
@@ -114,9 +117,23 @@ def test_a_config_path_that_cannot_be_read_suggests_chmod(tmp_path: Path) -> Non
     paths = project(tmp_path, config=None)
     main_file(tmp_path).mkdir()  # a directory where the file should be: an OSError
     error = load_error(paths)
-    assert error.what_went_wrong.startswith(f"Cannot read {main_file(tmp_path)}: ")
+    assert error.what_went_wrong == f"Cannot read {main_file(tmp_path)}: Is a directory."
     assert error.how_to_fix == "Check that the file is readable by the user running the script."
     assert error.example == f"chmod u+r {main_file(tmp_path)}"
+
+
+def test_a_config_that_is_not_utf8_says_which_byte_and_how_to_save_it(tmp_path: Path) -> None:
+    paths = project(tmp_path, config=None)
+    main_file(tmp_path).write_bytes('{"name": "café"}'.encode("cp1252"))
+    error = load_error(paths)
+    assert error.what_went_wrong == (
+        f"{main_file(tmp_path)} is not UTF-8 text (byte 0xe9 at offset 13 cannot be decoded)."
+    )
+    assert error.how_to_fix == (
+        "Save the file as UTF-8 (with or without BOM); in Notepad or VS Code choose "
+        "the UTF-8 encoding when saving."
+    )
+    assert error.example is not None and '"script-behavior"' in error.example
 
 
 def test_invalid_json_in_the_config_shows_a_valid_config_example(tmp_path: Path) -> None:
@@ -211,6 +228,13 @@ def test_an_empty_client_id_registers_the_secret_alone(tmp_path: Path) -> None:
     ConfigLoader(project(tmp_path, config, {"client-secret": "s-1"}), secrets=sink).load(
         "txo", "test"
     )
+    assert sink.pairs == [] and sink.values == ["s-1"]
+
+
+def test_without_a_global_section_the_secret_is_registered_alone(tmp_path: Path) -> None:
+    sink = PairSink()
+    paths = project(tmp_path, {"script-behavior": {}}, {"client-secret": "s-1"})
+    ConfigLoader(paths, secrets=sink).load("txo", "test", validate=False)
     assert sink.pairs == [] and sink.values == ["s-1"]
 
 
