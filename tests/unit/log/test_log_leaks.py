@@ -11,7 +11,6 @@ import sys
 import threading
 import urllib.parse
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,28 +21,6 @@ from txo.paths import ProjectPaths
 
 DAY = datetime.date(2024, 5, 1)
 AWKWARD = "p\u00e4ss'w\"o\\rd/+&= ?#%\u20ac"
-TOUCHED = ("txo", "httpx", "httpcore", "urllib3", "my_script.module", "py.warnings")
-
-
-@pytest.fixture(autouse=True)
-def restore_logging() -> Iterator[None]:
-    """Put the global logging state back as it was: these tests change the root logger."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    levels = {name: logging.getLogger(name).level for name in TOUCHED}
-    yield
-    for handler in [h for h in root.handlers if h not in handlers]:
-        root.removeHandler(handler)
-        handler.close()
-    root.setLevel(level)
-    for name, value in levels.items():
-        logging.getLogger(name).setLevel(value)
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> ProjectPaths:
-    (tmp_path / "config").mkdir()
-    return ProjectPaths(tmp_path)
 
 
 def redactor(*values: str) -> tuple[Redactor, SecretRegistry]:

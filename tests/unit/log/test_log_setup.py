@@ -7,8 +7,6 @@ import io
 import json
 import logging
 import logging.handlers
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,7 +17,6 @@ from txo.paths import ProjectPaths
 
 SECRET = "client-secret-value-0042"
 DAY = datetime.date(2024, 5, 1)
-TOUCHED = ("txo", "txo.test", "httpx", "httpcore", "urllib3", "third.party", "TxoApp")
 
 V21_CONFIG: dict[str, Any] = {
     "version": 1,
@@ -51,27 +48,6 @@ V21_CONFIG: dict[str, Any] = {
     },
     "root": {"level": "INFO", "handlers": ["console", "file"]},
 }
-
-
-@pytest.fixture(autouse=True)
-def restore_logging() -> Iterator[None]:
-    """Put the global logging state back as it was: these tests change the root logger."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    levels = {name: logging.getLogger(name).level for name in TOUCHED}
-    yield
-    for handler in [h for h in root.handlers if h not in handlers]:
-        root.removeHandler(handler)
-        handler.close()
-    root.setLevel(level)
-    for name, value in levels.items():
-        logging.getLogger(name).setLevel(value)
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> ProjectPaths:
-    (tmp_path / "config").mkdir()
-    return ProjectPaths(tmp_path)
 
 
 @pytest.fixture
