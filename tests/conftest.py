@@ -1,7 +1,8 @@
 """Shared pytest setup: txo's own fixtures come from its pytest plugin (``pytest11`` entry point).
 
 Hypothesis runs without per-example deadlines: the machines are shared and
-noisy, and a deadline is a wall-clock assertion in disguise.
+noisy, and a deadline is a wall-clock assertion in disguise. Under ``make mutation``
+(``TXO_MUTATION=1``) its examples are derandomized, so a mutant's verdict can be reproduced.
 """
 
 import os
@@ -15,7 +16,8 @@ from txo.compat.runtime import CompatRuntime, install, reset
 from txo.testing.redis_server import redis_server_binary
 
 settings.register_profile("txo", deadline=None, print_blob=True)
-settings.load_profile("txo")
+settings.register_profile("mutation", deadline=None, derandomize=True, database=None)
+settings.load_profile("mutation" if os.environ.get("TXO_MUTATION") == "1" else "txo")
 
 
 @pytest.fixture

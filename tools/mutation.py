@@ -221,6 +221,8 @@ def run_mutmut(scopes: list[str], max_children: int, timeout: float) -> str:
     MUTANTS.mkdir(exist_ok=True)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(MUTANTS), str(ROOT)])
+    env["TXO_MUTATION"] = "1"  # derandomized hypothesis examples (tests/conftest.py)
+    env.setdefault("TXO_FUZZ_CASES", "200")  # the security fuzz's cases per mutant
     cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children), *scopes]
     print("+", " ".join(cmd), flush=True)
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
