@@ -368,3 +368,18 @@ def test_call_guarded_reports_each_outcome_through_its_callbacks(
     assert call_guarded(body, report, log) == code
     assert seen == calls
     assert call_guarded(lambda: 0, report, log) == 0 and seen == calls
+
+
+@pytest.mark.parametrize(
+    ("action", "absent", "given"),
+    [("store_true", False, True), ("store_false", True, False), ("count", None, 1)],
+)
+def test_a_flag_is_an_option_even_when_declared_required(
+    action: str, absent: bool | None, given: bool | int
+) -> None:
+    """``Arg("force", action="store_true")`` must not be a positional that is always set."""
+    parser = build_parser("d", [Arg("force", action=action)])
+    assert parser.parse_args(["o", "e"]).force is absent
+    assert parser.parse_args(["o", "e", "--force"]).force == given
+    with pytest.raises(SystemExit):
+        parser.parse_args(["o", "e", "force"])  # not a positional that swallows a word
