@@ -341,8 +341,8 @@ def call_guarded(
         log(logging.INFO, "Script interrupted by user")
         return EXIT_INTERRUPTED
     except SystemExit as exc:  # a script's own exit request is honoured
-        if isinstance(exc.code, str):
-            log(logging.ERROR, exc.code)
+        if exc.code is not None and not isinstance(exc.code, int):  # Python would print it
+            log(logging.ERROR, str(exc.code))
         return _code_of(exc)
     except Exception as exc:
         report(exc, traceback=True)

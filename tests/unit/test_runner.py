@@ -85,6 +85,7 @@ def test_context_offers_config_data_and_logger(project: TxoProject) -> None:
         (KeyboardInterrupt(), 130, "Script interrupted by user"),
         (SystemExit(3), 3, ""),
         (SystemExit("stopped: no rows"), 1, "stopped: no rows"),
+        (SystemExit(ValueError("no rows for 2024")), 1, "no rows for 2024"),  # sys.exit(exc)
         (SystemExit(None), 0, ""),
         (RuntimeError("kaboom"), 1, "Unexpected error: kaboom"),
     ],
@@ -345,6 +346,7 @@ def test_before_logging_starts_the_outcome_goes_to_stderr(
         (RuntimeError("kaboom"), 1, [("report", True)]),
         (KeyboardInterrupt(), 130, [("log", logging.INFO, "Script interrupted by user")]),
         (SystemExit("stopped"), 1, [("log", logging.ERROR, "stopped")]),
+        (SystemExit(ValueError("bad")), 1, [("log", logging.ERROR, "bad")]),
         (SystemExit(4), 4, []),
         (SystemExit(), 0, []),
     ],
