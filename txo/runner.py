@@ -54,11 +54,17 @@ SESSION_POOL, TOKEN_CACHE = "session_pool", "token_cache"
 COORDINATION = "coordination"  # the run's fleet coordination (None without the config section)
 REDACTOR = "redactor"  # the run's redactor: the project's own patterns plus its secrets
 HTTP_TRANSPORT = "http_transport"  # optional container key: an httpx transport to send through
+# the argparse actions an Arg can use that take no value: as a positional one is set on every run
+_FLAG_ACTIONS = frozenset({"store_true", "store_false", "count"})
 
 
 @dataclass(frozen=True, slots=True)
 class Arg:
-    """An extra command-line argument: positional when required without a default."""
+    """An extra command-line argument: positional when required without a default.
+
+    A flag (``action`` ``store_true``, ``store_false`` or ``count``) is always an
+    option ``--name``: it takes no value, so it cannot be a positional.
+    """
 
     name: str
     type: Callable[[str], Any] = str
@@ -77,7 +83,7 @@ class Arg:
             kwargs["type"] = self.type
         if self.choices:
             kwargs["choices"] = list(self.choices)
-        if self.default is not None or not self.required:
+        if self.default is not None or not self.required or self.action in _FLAG_ACTIONS:
             flag = "--" + self.name.lstrip("-").replace("_", "-")
             kwargs["dest"] = self.name.lstrip("-").replace("-", "_")
             if self.default is not None:  # else argparse's own (False for store_true)
@@ -335,8 +341,8 @@ def call_guarded(
         log(logging.INFO, "Script interrupted by user")
         return EXIT_INTERRUPTED
     except SystemExit as exc:  # a script's own exit request is honoured
-        if isinstance(exc.code, str):
-            log(logging.ERROR, exc.code)
+        if exc.code is not None and not isinstance(exc.code, int):  # Python would print it
+            log(logging.ERROR, str(exc.code))
         return _code_of(exc)
     except Exception as exc:
         report(exc, traceback=True)

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from txo.container import Container
-from txo.runner import HTTP_TRANSPORT, ScriptContext, run_script
+from txo.runner import HTTP_TRANSPORT, SESSION_POOL, ScriptContext, run_script
 from txo.testing.fake_bc import FakeBusinessCentral
 from txo.testing.plugin import MakeProject
 
@@ -87,4 +87,38 @@ def test_api_errors_exit_1_without_leaking_the_token(
     assert code == 1
     log = "".join(p.read_text() for p in (project.root / "logs").glob("*.log"))
     assert "404" in log and "Problem:" in log
+    assert seen["token"] not in log
+
+
+def test_the_api_client_uses_the_runs_session_pool(
+    make_txo_project: MakeProject, fake_bc: FakeBusinessCentral
+) -> None:
+    """One pool per run: its size setting applies to ctx.api(), and the runner closes it."""
+    project = make_txo_project(overrides=FAST)
+    seen: dict[str, Any] = {}
+
+    def main(ctx: ScriptContext) -> None:
+        pool = ctx.container.get(SESSION_POOL)
+        ctx.api().get_all(fake_bc.customers_url())
+        seen["pool"], seen["open"] = pool, pool.stats.open
+
+    assert _run(project, fake_bc, main)[0] == 0
+    assert seen["open"] >= 1  # the client's sessions live in the run's pool
+    assert seen["pool"].closed and seen["pool"].stats.open == 0
+
+
+def test_the_token_is_redacted_when_a_script_logs_it(
+    make_txo_project: MakeProject, fake_bc: FakeBusinessCentral
+) -> None:
+    project = make_txo_project(overrides=FAST)
+    seen: dict[str, str] = {}
+
+    def main(ctx: ScriptContext) -> None:
+        assert ctx.token is not None
+        seen["token"] = ctx.token
+        ctx.logger.info("using %s", ctx.token)
+
+    assert _run(project, fake_bc, main, require_token=True)[0] == 0
+    log = "".join(p.read_text() for p in (project.root / "logs").glob("*.log"))
+    assert "using [REDACTED]" in log
     assert seen["token"] not in log
