@@ -125,7 +125,7 @@ class ExcelCodec:
                 with pd.ExcelWriter(stream, engine="openpyxl") as workbook:
                     for name, frame in frames.items():
                         frame.to_excel(workbook, sheet_name=name, index=opts.index)
-            except (ValueError, illegal) as exc:
+            except (ValueError, NotImplementedError, illegal) as exc:
                 raise _unwritable(target, exc) from exc
 
         return write
@@ -153,7 +153,7 @@ class ExcelCodec:
             )
         except (zipfile.BadZipFile, self._openpyxl_error("InvalidFileException")) as exc:
             raise _not_excel(source, exc) from None
-        except ValueError as exc:
+        except (ValueError, TypeError) as exc:  # TypeError: a dtype pandas does not know
             raise _bad_read(source, exc, opts) from None
 
     def _engine_for(self, source: Path) -> str:
@@ -243,28 +243,45 @@ def _xls_write_refused(target: Path) -> ValidationError:
 
 
 def _unwritable(target: Path, exc: Exception) -> ValidationError:
-    return ValidationError(
-        f"Cannot write {target} as Excel: {exc}.",
-        "Remove control characters from text cells and use a sheet name without []:*?/\\.",
-        f"data.save(df, Dir.OUTPUT, '{target.name}', sheet_name='Report')",
-        field="data",
-    )
+    """pandas/openpyxl refused a value; the fix and example fit the cause they named."""
+    cause = str(exc).rstrip(".")
+    if "timezone" in cause:
+        fix = (
+            "Excel cells have no time zone: make the datetimes naive first (their UTC clock "
+            "time: value.replace(tzinfo=None), or df[column].dt.tz_localize(None) for a "
+            "DataFrame column), or save them as ISO text."
+        )
+        example = (
+            "df['when'] = df['when'].dt.tz_localize(None)\n"
+            f"data.save(df, Dir.OUTPUT, '{target.name}')"
+        )
+    elif isinstance(exc, NotImplementedError):
+        fix = (
+            "Pass index=True (the column levels become header rows), or flatten the columns "
+            "to one level first."
+        )
+        example = f"data.save(df, Dir.OUTPUT, '{target.name}', index=True)"
+    else:
+        fix = "Remove control characters from text cells and use a sheet name without []:*?/\\."
+        example = f"data.save(df, Dir.OUTPUT, '{target.name}', sheet_name='Report')"
+    return ValidationError(f"Cannot write {target} as Excel: {cause}.", fix, example, field="data")
 
 
 def _not_excel(source: Path, exc: Exception) -> ValidationError:
     return ValidationError(
-        f"{source} is not a readable Excel workbook: {exc}.",
+        f"{source} is not a readable Excel workbook: {str(exc).rstrip('.')}.",
         "Check that the file really is .xlsx/.xlsm (not CSV or HTML renamed) and is complete.",
         f"data.load(Dir.DATA, '{source.stem}.csv')   # if it is really CSV",
         field="excel_content",
     )
 
 
-def _bad_read(source: Path, exc: ValueError, opts: ExcelLoadOptions) -> ValidationError:
+def _bad_read(source: Path, exc: Exception, opts: ExcelLoadOptions) -> ValidationError:
     field = "sheet_name" if "orksheet" in str(exc) else "options"
     return ValidationError(
-        f"Cannot read {source} (sheet_name={opts.sheet_name!r}): {exc}.",
-        "Check sheet_name (a sheet name or 0-based index), skiprows, usecols and nrows.",
+        f"Cannot read {source} (sheet_name={opts.sheet_name!r}): {str(exc).rstrip('.')}.",
+        "Check sheet_name (a sheet name or 0-based index), skiprows, usecols, nrows, header "
+        "and dtype.",
         f"data.load(Dir.DATA, '{source.name}', sheet_name='Sheet1', skiprows=1)",
         field=field,
     )
