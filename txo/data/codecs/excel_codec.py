@@ -244,7 +244,7 @@ def _xls_write_refused(target: Path) -> ValidationError:
 
 def _unwritable(target: Path, exc: Exception) -> ValidationError:
     """pandas/openpyxl refused a value; the fix and example fit the cause they named."""
-    cause = str(exc).rstrip(".")
+    cause = str(exc).removesuffix(".")
     if "timezone" in cause:
         fix = (
             "Excel cells have no time zone: make the datetimes naive first (their UTC clock "
@@ -269,7 +269,7 @@ def _unwritable(target: Path, exc: Exception) -> ValidationError:
 
 def _not_excel(source: Path, exc: Exception) -> ValidationError:
     return ValidationError(
-        f"{source} is not a readable Excel workbook: {str(exc).rstrip('.')}.",
+        f"{source} is not a readable Excel workbook: {exc}.",
         "Check that the file really is .xlsx/.xlsm (not CSV or HTML renamed) and is complete.",
         f"data.load(Dir.DATA, '{source.stem}.csv')   # if it is really CSV",
         field="excel_content",
@@ -279,7 +279,7 @@ def _not_excel(source: Path, exc: Exception) -> ValidationError:
 def _bad_read(source: Path, exc: Exception, opts: ExcelLoadOptions) -> ValidationError:
     field = "sheet_name" if "orksheet" in str(exc) else "options"
     return ValidationError(
-        f"Cannot read {source} (sheet_name={opts.sheet_name!r}): {str(exc).rstrip('.')}.",
+        f"Cannot read {source} (sheet_name={opts.sheet_name!r}): {exc}.",
         "Check sheet_name (a sheet name or 0-based index), skiprows, usecols, nrows, header "
         "and dtype.",
         f"data.load(Dir.DATA, '{source.name}', sheet_name='Sheet1', skiprows=1)",
