@@ -20,8 +20,8 @@ pd = pytest.importorskip("pandas")
 openpyxl = pytest.importorskip("openpyxl")
 
 SHEET_RULES = (
-    "Use 1–31 characters without : \\ / ? * [ ] and without a leading or trailing "
-    "apostrophe (Excel's rules for sheet names)."
+    "Use 1–31 characters without : \\ / ? * [ ], without a leading or trailing "
+    "apostrophe, and not 'History' (Excel's rules for sheet names)."
 )
 
 
@@ -395,3 +395,20 @@ def test_a_dtype_pandas_does_not_know_points_at_the_options(data: DataHandler) -
     )
     assert error.field == "options"
     assert data.load(Dir.DATA, "u.xlsx", dtype={"a": str})["a"].tolist() == ["1"]
+
+
+@pytest.mark.parametrize("name", ["History", "HISTORY", "history"])
+def test_history_is_reserved_by_excel(data: DataHandler, name: str) -> None:
+    target = data.path(Dir.OUTPUT, "h.xlsx")
+    problem = "is reserved by Excel (its change-tracking sheet)"
+    error = save_error(data, [{"a": 1}], "h.xlsx", sheet_name=name)
+    assert error.what_went_wrong == (
+        f"Option sheet_name={name!r} for save of {target}: the sheet name {problem}."
+    )
+    error = save_error(data, {name: [{"a": 1}]}, "h.xlsx")
+    assert error.what_went_wrong == (
+        f"Cannot save {target} as a workbook: the sheet name {name!r} {problem}."
+    )
+    assert error.how_to_fix == SHEET_RULES
+    data.save({"History 2024": [{"a": 1}]}, Dir.OUTPUT, "h.xlsx")
+    assert list(data.load(Dir.OUTPUT, "h.xlsx", sheet_name=None)) == ["History 2024"]

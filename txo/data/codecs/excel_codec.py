@@ -4,9 +4,9 @@ Save takes a DataFrame or a list of dicts and writes one sheet
 (``sheet_name`` default ``'Sheet1'``, ``index`` default False), or a dict
 ``{sheet name: DataFrame or rows}`` and writes one sheet per entry, in order.
 Sheet names are checked before any file is opened: 1-31 characters, none of
-``: \\ / ? * [ ]``, no leading or trailing apostrophe, unique ignoring case
-(Excel's own rules; openpyxl would write a workbook Excel has to repair).  Load
-returns a DataFrame (or a dict of them with ``sheet_name=None``).  ``.xls``
+``: \\ / ? * [ ]``, no leading or trailing apostrophe, not ``History`` (reserved),
+unique ignoring case (Excel's own rules; openpyxl would write a workbook Excel has
+to repair).  Load returns a DataFrame (or a dict of them with ``sheet_name=None``).  ``.xls``
 is load-only and needs the ``xlrd`` package: no maintained library writes
 the old binary format.  ``.xlsm`` is written by openpyxl without macros.
 """
@@ -39,8 +39,8 @@ _FEATURE = "Reading and writing Excel files"
 DEFAULT_SHEET_NAME = "Sheet1"
 _SHEET_FORBIDDEN = frozenset(":\\/?*[]")
 _SHEET_RULES = (
-    "Use 1–31 characters without : \\ / ? * [ ] and without a leading or trailing "
-    "apostrophe (Excel's rules for sheet names)."
+    "Use 1–31 characters without : \\ / ? * [ ], without a leading or trailing "
+    "apostrophe, and not 'History' (Excel's rules for sheet names)."
 )
 
 
@@ -55,6 +55,8 @@ def sheet_name_problem(name: object) -> str | None:
         return f"contains {' '.join(bad)}"
     if name.startswith("'") or name.endswith("'"):
         return "starts or ends with an apostrophe"
+    if name.casefold() == "history":
+        return "is reserved by Excel (its change-tracking sheet)"
     return None
 
 
