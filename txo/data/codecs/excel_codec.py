@@ -4,9 +4,9 @@ Save takes a DataFrame or a list of dicts and writes one sheet
 (``sheet_name`` default ``'Sheet1'``, ``index`` default False), or a dict
 ``{sheet name: DataFrame or rows}`` and writes one sheet per entry, in order.
 Sheet names are checked before any file is opened: 1-31 characters, none of
-``: \\ / ? * [ ]``, no leading or trailing apostrophe, unique ignoring case
-(Excel's own rules; openpyxl would write a workbook Excel has to repair).  Load
-returns a DataFrame (or a dict of them with ``sheet_name=None``).  ``.xls``
+``: \\ / ? * [ ]``, no leading or trailing apostrophe, not ``History`` (reserved),
+unique ignoring case (Excel's own rules; openpyxl would write a workbook Excel has
+to repair).  Load returns a DataFrame (or a dict of them with ``sheet_name=None``).  ``.xls``
 is load-only and needs the ``xlrd`` package: no maintained library writes
 the old binary format.  ``.xlsm`` is written by openpyxl without macros.
 """
@@ -39,8 +39,8 @@ _FEATURE = "Reading and writing Excel files"
 DEFAULT_SHEET_NAME = "Sheet1"
 _SHEET_FORBIDDEN = frozenset(":\\/?*[]")
 _SHEET_RULES = (
-    "Use 1–31 characters without : \\ / ? * [ ] and without a leading or trailing "
-    "apostrophe (Excel's rules for sheet names)."
+    "Use 1–31 characters without : \\ / ? * [ ], without a leading or trailing "
+    "apostrophe, and not 'History' (Excel's rules for sheet names)."
 )
 
 
@@ -55,6 +55,8 @@ def sheet_name_problem(name: object) -> str | None:
         return f"contains {' '.join(bad)}"
     if name.startswith("'") or name.endswith("'"):
         return "starts or ends with an apostrophe"
+    if name.casefold() == "history":
+        return "is reserved by Excel (its change-tracking sheet)"
     return None
 
 
@@ -125,7 +127,7 @@ class ExcelCodec:
                 with pd.ExcelWriter(stream, engine="openpyxl") as workbook:
                     for name, frame in frames.items():
                         frame.to_excel(workbook, sheet_name=name, index=opts.index)
-            except (ValueError, illegal) as exc:
+            except (ValueError, NotImplementedError, illegal) as exc:
                 raise _unwritable(target, exc) from exc
 
         return write
@@ -153,7 +155,7 @@ class ExcelCodec:
             )
         except (zipfile.BadZipFile, self._openpyxl_error("InvalidFileException")) as exc:
             raise _not_excel(source, exc) from None
-        except ValueError as exc:
+        except (ValueError, TypeError) as exc:  # TypeError: a dtype pandas does not know
             raise _bad_read(source, exc, opts) from None
 
     def _engine_for(self, source: Path) -> str:
@@ -243,12 +245,28 @@ def _xls_write_refused(target: Path) -> ValidationError:
 
 
 def _unwritable(target: Path, exc: Exception) -> ValidationError:
-    return ValidationError(
-        f"Cannot write {target} as Excel: {exc}.",
-        "Remove control characters from text cells and use a sheet name without []:*?/\\.",
-        f"data.save(df, Dir.OUTPUT, '{target.name}', sheet_name='Report')",
-        field="data",
-    )
+    """pandas/openpyxl refused a value; the fix and example fit the cause they named."""
+    cause = str(exc).removesuffix(".")
+    if "timezone" in cause:
+        fix = (
+            "Excel cells have no time zone: make the datetimes naive first (their UTC clock "
+            "time: value.replace(tzinfo=None), or df[column].dt.tz_localize(None) for a "
+            "DataFrame column), or save them as ISO text."
+        )
+        example = (
+            "df['when'] = df['when'].dt.tz_localize(None)\n"
+            f"data.save(df, Dir.OUTPUT, '{target.name}')"
+        )
+    elif isinstance(exc, NotImplementedError):
+        fix = (
+            "Pass index=True (the column levels become header rows), or flatten the columns "
+            "to one level first."
+        )
+        example = f"data.save(df, Dir.OUTPUT, '{target.name}', index=True)"
+    else:
+        fix = "Remove control characters from text cells and use a sheet name without []:*?/\\."
+        example = f"data.save(df, Dir.OUTPUT, '{target.name}', sheet_name='Report')"
+    return ValidationError(f"Cannot write {target} as Excel: {cause}.", fix, example, field="data")
 
 
 def _not_excel(source: Path, exc: Exception) -> ValidationError:
@@ -260,11 +278,12 @@ def _not_excel(source: Path, exc: Exception) -> ValidationError:
     )
 
 
-def _bad_read(source: Path, exc: ValueError, opts: ExcelLoadOptions) -> ValidationError:
+def _bad_read(source: Path, exc: Exception, opts: ExcelLoadOptions) -> ValidationError:
     field = "sheet_name" if "orksheet" in str(exc) else "options"
     return ValidationError(
         f"Cannot read {source} (sheet_name={opts.sheet_name!r}): {exc}.",
-        "Check sheet_name (a sheet name or 0-based index), skiprows, usecols and nrows.",
+        "Check sheet_name (a sheet name or 0-based index), skiprows, usecols, nrows, header "
+        "and dtype.",
         f"data.load(Dir.DATA, '{source.name}', sheet_name='Sheet1', skiprows=1)",
         field=field,
     )
