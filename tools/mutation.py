@@ -33,6 +33,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,11 +96,23 @@ def _in_scope(key: str, scopes: list[str]) -> bool:
     return not scopes or any(fnmatch.fnmatch(key, s) for s in scopes)
 
 
+def _read_meta(meta: Path) -> dict[str, int | None]:
+    """One module's exit codes; mutmut rewrites these files as it goes, so a read can catch
+    one half-written: read it again a moment later rather than lose the module's results."""
+    for attempt in range(5):
+        try:
+            data = json.loads(meta.read_text(encoding="utf-8"))
+            return dict(data.get("exit_code_by_key", {}))
+        except json.JSONDecodeError:
+            time.sleep(0.2 * (attempt + 1))
+    raise SystemExit(f"{meta} is not valid JSON: is a mutmut run still writing it?")
+
+
 def exit_codes() -> dict[str, int | None]:
     """mutmut's exit code per mutant name, over every mutated module."""
     codes: dict[str, int | None] = {}
     for meta in sorted(MUTANTS.rglob("*.py.meta")):
-        codes.update(json.loads(meta.read_text(encoding="utf-8")).get("exit_code_by_key", {}))
+        codes.update(_read_meta(meta))
     return codes
 
 
@@ -111,9 +124,8 @@ def load_results(scopes: list[str], baseline: dict[str, int | None]) -> list[Mod
     """
     results = []
     for meta in sorted(MUTANTS.rglob("*.py.meta")):
-        data = json.loads(meta.read_text(encoding="utf-8"))
         module = ModuleResult(str(meta.relative_to(MUTANTS))[: -len(".meta")])
-        for key, code in data.get("exit_code_by_key", {}).items():
+        for key, code in _read_meta(meta).items():
             if not _in_scope(key, scopes):
                 continue
             status = _status(code)
