@@ -51,13 +51,14 @@ def atomic_write(
 ) -> Iterator[BinaryIO]:
     """Yield a binary stream; on clean exit it atomically becomes ``target``.
 
-    The parent folder is created.  An existing target keeps its permission
-    bits (the temp file has them from the start, so a private file is never
-    readable by others); a new one gets the usual umask-based mode.  After the rename, the
-    target's own temporary files older than ``temp_grace`` seconds (by
-    ``clock.time()``) are removed.
+    A symbolic link is followed: the file it points to is replaced and the link
+    is kept.  The parent folder is created.  An existing target keeps its
+    permission bits (the temp file has them from the start, so a private file
+    is never readable by others); a new one gets the usual umask-based mode.
+    After the rename, the target's own temporary files older than
+    ``temp_grace`` seconds (by ``clock.time()``) are removed.
     """
-    path = Path(target)
+    path = Path(os.path.realpath(target))  # through a symlink: replace the linked file
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = _existing_mode(path)
     temp, fd = _create_temp(path, 0o666 if mode is None else mode)

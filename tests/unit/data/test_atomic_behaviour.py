@@ -62,6 +62,28 @@ def test_a_group_writable_file_stays_group_writable_whatever_the_umask(tmp_path:
     assert stat.S_IMODE(target.stat().st_mode) == 0o666
 
 
+# --- symbolic links -------------------------------------------------------------------
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links need privileges on Windows")
+def test_saving_through_a_symlink_updates_the_linked_file_and_keeps_the_link(
+    tmp_path: Path,
+) -> None:
+    shared = tmp_path / "shared" / "report.csv"
+    shared.parent.mkdir()
+    shared.write_bytes(b"old")
+    shared.chmod(0o640)
+    link = tmp_path / "output" / "report.csv"
+    link.parent.mkdir()
+    link.symlink_to(shared)
+    with atomic_write(link) as stream:
+        stream.write(b"new")
+    assert link.is_symlink() and link.readlink() == shared
+    assert shared.read_bytes() == b"new" and link.read_bytes() == b"new"
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o640
+    assert temps_in(link.parent) == [] and temps_in(shared.parent) == []
+
+
 # --- durability -----------------------------------------------------------------------
 
 FSYNC_CHILD = """
