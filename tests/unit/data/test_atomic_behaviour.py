@@ -107,7 +107,7 @@ print(opened)
 
 
 @pytest.mark.skipif(os.name != "posix", reason="folders can be fsynced on POSIX only")
-def test_the_folder_is_opened_read_only_after_the_rename_to_fsync_it(tmp_path: Path) -> None:
+def test_the_rename_is_made_durable_by_fsyncing_the_folder_read_only(tmp_path: Path) -> None:
     with atomic_write(tmp_path / "x.bin") as stream:  # the child replaces this one
         stream.write(b"old")
     # An audit hook cannot be removed again, so it watches a child process.
