@@ -51,20 +51,24 @@ def atomic_write(
 ) -> Iterator[BinaryIO]:
     """Yield a binary stream; on clean exit it atomically becomes ``target``.
 
-    The parent folder is created.  An existing target keeps its permission
-    bits; a new one gets the usual umask-based mode.  After the rename, the
-    target's own temporary files older than ``temp_grace`` seconds (by
-    ``clock.time()``) are removed.
+    A symbolic link is followed: the file it points to is replaced and the link
+    is kept.  The parent folder is created.  An existing target keeps its
+    permission bits (the temp file has them from the start, so a private file
+    is never readable by others); a new one gets the usual umask-based mode.
+    After the rename, the target's own temporary files older than
+    ``temp_grace`` seconds (by ``clock.time()``) are removed.
     """
-    path = Path(target)
+    path = Path(os.path.realpath(target))  # through a symlink: replace the linked file
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp, fd = _create_temp(path)
+    mode = _existing_mode(path)
+    temp, fd = _create_temp(path, 0o666 if mode is None else mode)
     try:
         with os.fdopen(fd, "wb") as stream:
+            if mode is not None:
+                os.chmod(temp, mode)  # the umask may have narrowed it; never widened it
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
-        _copy_mode(path, temp)
         os.replace(temp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -83,19 +87,26 @@ def _sweep(path: Path, clock: Clock, grace: float) -> None:
     remove_temp_files([p for p in stale if _temp_of(p) == path.name])
 
 
-def _create_temp(path: Path) -> tuple[Path, int]:
+def _create_temp(path: Path, mode: int) -> tuple[Path, int]:
     """A new hidden file beside ``path``; O_EXCL so two writers never share one."""
     while True:
         temp = path.with_name(f".{path.name}.{secrets.token_hex(_HEX_LENGTH // 2)}{TEMP_SUFFIX}")
         try:
-            return temp, os.open(temp, _CREATE_FLAGS, 0o666)
+            return temp, os.open(temp, _CREATE_FLAGS, mode)
         except FileExistsError:  # pragma: no cover - 48 random bits collided
             continue
 
 
-def _copy_mode(path: Path, temp: Path) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        os.chmod(temp, stat.S_IMODE(path.stat().st_mode))
+def _existing_mode(path: Path) -> int | None:
+    """The permission bits of the file being replaced; None for a new file.
+
+    The temp file gets them from its creation on, so a private (0600) file's new content
+    is never readable by others, not even while it is being written.
+    """
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        return None
 
 
 def _fsync_folder(folder: Path) -> None:
