@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from txo.compat.runtime import CompatRuntime
 from txo.data import DataHandler
 from txo.errors import ValidationError
 from txo.paths import Dir, ProjectPaths
@@ -155,3 +157,11 @@ def test_bad_json_text_shows_a_valid_example(data: DataHandler) -> None:
     error = save_error(data, "[1, 2,]")
     assert error.example == '{"key": "value", "items": [1, 2, 3]}'
     assert error.how_to_fix.endswith("(`python -m json.tool x.json` shows the spot).")
+
+
+def test_legacy_save_json_keeps_taking_any_truthy_flag(compat_runtime: CompatRuntime) -> None:
+    from txo.compat.v21._impl.load_n_save import TxoDataHandler
+
+    flags: dict[str, Any] = {"compact": 1, "sort_keys": "yes", "ensure_ascii": None}
+    path = TxoDataHandler.save_json({"b": 1, "a": "é"}, "output", "x.json", **flags)
+    assert path.read_text(encoding="utf-8") == '{"a":"é","b":1}'
