@@ -172,7 +172,10 @@ def test_a_value_shared_by_two_parents_is_not_a_cycle() -> None:
 
 
 def test_a_cycle_through_a_dict_is_refused_with_the_stdlib_sentence() -> None:
-    loop: dict[str, Any] = {"n": 1}
-    loop["self"] = [loop]
-    with pytest.raises(ValueError, match=r"^Circular reference detected$"):
-        indented_dumps(loop, indent=2, sort_keys=False, ensure_ascii=False, default=_iso)
+    via_list: dict[str, Any] = {"n": 1}
+    via_list["self"] = [via_list]
+    only_dicts: dict[str, Any] = {"n": 1}
+    only_dicts["self"] = {"again": only_dicts}
+    for loop in (via_list, only_dicts):
+        with pytest.raises(ValueError, match=r"^Circular reference detected$"):
+            indented_dumps(loop, indent=2, sort_keys=False, ensure_ascii=False, default=_iso)

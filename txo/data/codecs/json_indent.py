@@ -83,9 +83,8 @@ class _Encoder:
 
     def _c_encoder(self, item_separator: str) -> Any:
         return self.make_encoder(
-            None, self.default, self.strings, None, ": ", item_separator, self.sort_keys,
-            False,  # pragma: no mutate - skipkeys: None, its only mutant, is as false as False
-            True,
+            None, self.default, self.strings, None, ": ", item_separator,
+            self.sort_keys, False, True,
         )  # fmt: skip
 
     def _level_encoder(self, level: int) -> Any:
