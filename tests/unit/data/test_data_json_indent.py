@@ -7,7 +7,7 @@ import json
 from collections import OrderedDict
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 from hypothesis import given, settings
@@ -108,3 +108,74 @@ def test_subclasses_and_special_floats_match_the_stdlib() -> None:
             value, indent=2, sort_keys=False, ensure_ascii=ensure_ascii, default=_iso
         )
         assert actual == expected
+
+
+def test_without_the_c_accelerator_the_stdlib_writes_the_same_text() -> None:
+    value = {"b": [date(2024, 2, 29), {"é": [1.5, None]}], "a": (True, "x")}
+    for sort_keys in (False, True):
+        for ensure_ascii in (False, True):
+            expected = json.dumps(
+                value, indent=3, sort_keys=sort_keys, ensure_ascii=ensure_ascii, default=_iso
+            )
+            fallback = indented_dumps(
+                value,
+                indent=3,
+                sort_keys=sort_keys,
+                ensure_ascii=ensure_ascii,
+                default=_iso,
+                make_encoder=None,
+            )
+            fast = indented_dumps(
+                value, indent=3, sort_keys=sort_keys, ensure_ascii=ensure_ascii, default=_iso
+            )
+            assert fallback == fast == expected
+
+
+def test_special_floats_beside_containers_and_alone() -> None:
+    nan, inf = float("nan"), float("inf")
+    for value in ([nan, inf, -inf, 0.0, 1.0, 2.5, [1]], nan, inf, -inf, {"x": [nan, [inf]]}):
+        expected = json.dumps(value, indent=2)
+        assert (
+            indented_dumps(value, indent=2, sort_keys=False, ensure_ascii=False, default=_iso)
+            == expected
+        )
+
+
+class Point(NamedTuple):
+    x: int
+    y: int
+
+
+def test_members_that_are_only_container_subclasses_are_still_indented() -> None:
+    for value in (
+        [OrderedDict([("a", [1])])],
+        {"p": Point(1, 2)},
+        [Point(1, 2), Point(3, 4)],
+        {"o": OrderedDict(b=1)},
+    ):
+        expected = json.dumps(value, indent=2)
+        assert (
+            indented_dumps(value, indent=2, sort_keys=False, ensure_ascii=False, default=_iso)
+            == expected
+        )
+
+
+def test_a_value_shared_by_two_parents_is_not_a_cycle() -> None:
+    row: dict[str, Any] = {"tags": ["a"], "n": 1}
+    rows: list[Any] = [[1], {"x": 2}]
+    value = {"first": row, "second": row, "lists": [rows, rows], "again": [row, row]}
+    expected = json.dumps(value, indent=2)
+    assert (
+        indented_dumps(value, indent=2, sort_keys=False, ensure_ascii=False, default=_iso)
+        == expected
+    )
+
+
+def test_a_cycle_through_a_dict_is_refused_with_the_stdlib_sentence() -> None:
+    via_list: dict[str, Any] = {"n": 1}
+    via_list["self"] = [via_list]
+    only_dicts: dict[str, Any] = {"n": 1}
+    only_dicts["self"] = {"again": only_dicts}
+    for loop in (via_list, only_dicts):
+        with pytest.raises(ValueError, match=r"^Circular reference detected$"):
+            indented_dumps(loop, indent=2, sort_keys=False, ensure_ascii=False, default=_iso)

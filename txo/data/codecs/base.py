@@ -9,7 +9,6 @@ that writer against a temporary file (see :mod:`txo.data.atomic`).
 
 from __future__ import annotations
 
-import codecs
 import dataclasses
 import importlib
 from collections.abc import Callable, Iterable, Mapping
@@ -33,6 +32,7 @@ __all__ = [
     "bytes_writer",
     "check_choice",
     "check_encoding",
+    "check_flag",
     "check_nrows",
     "decode_text",
     "default_import_module",
@@ -166,19 +166,35 @@ def check_choice(option: str, value: object, choices: tuple[object, ...]) -> Non
         )
 
 
+def check_flag(option: str, value: object) -> None:
+    """Raise OptionValueError unless ``value`` is a bool: ``compact="no"`` must not mean yes."""
+    if not isinstance(value, bool):
+        raise OptionValueError(
+            option,
+            "must be True or False.",
+            f"Set {option}=True or {option}=False (a bool, not a string or number).",
+            f"{option}=True",
+        )
+
+
 def check_encoding(option: str, value: object) -> None:
-    """Raise OptionValueError unless ``value`` names a codec Python knows."""
-    try:
-        if not isinstance(value, str):
-            raise LookupError(value)
-        codecs.lookup(value)
-    except LookupError:
+    """Raise OptionValueError unless ``value`` names a text encoding Python knows."""
+    if not (isinstance(value, str) and _is_text_encoding(value)):
         raise OptionValueError(
             option,
             "is not a known text encoding.",
             "Use a Python codec name such as 'utf-8', 'utf-16' or 'cp1252'.",
             f"{option}='utf-8'",
-        ) from None
+        )
+
+
+def _is_text_encoding(name: str) -> bool:
+    """``codecs.lookup`` also knows bytes-to-bytes codecs (base64, zlib) that str.encode refuses."""
+    try:
+        "".encode(name).decode(name)
+    except LookupError:
+        return False
+    return True
 
 
 def encode_text(text: str, encoding: str, target: Path) -> bytes:

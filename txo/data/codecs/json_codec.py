@@ -26,6 +26,7 @@ from txo.data.codecs.base import (
     Writer,
     bytes_writer,
     check_encoding,
+    check_flag,
     decode_text,
     encode_text,
     parse_options,
@@ -50,13 +51,18 @@ class JsonSaveOptions:
     encoding: str = "utf-8"
 
     def __post_init__(self) -> None:
-        if self.indent is not None and (isinstance(self.indent, bool) or self.indent < 0):
+        if self.indent is not None and (
+            not isinstance(self.indent, int) or isinstance(self.indent, bool) or self.indent < 0
+        ):
             raise OptionValueError(
                 "indent",
                 "must be None or an int >= 0.",
                 "Use indent=2 or compact=True.",
                 "indent=2",
             )
+        check_flag("compact", self.compact)
+        check_flag("sort_keys", self.sort_keys)
+        check_flag("ensure_ascii", self.ensure_ascii)
         check_encoding("encoding", self.encoding)
 
 
@@ -68,6 +74,7 @@ class JsonLoadOptions:
     encoding: str = "utf-8-sig"
 
     def __post_init__(self) -> None:
+        check_flag("parse_decimal", self.parse_decimal)
         check_encoding("encoding", self.encoding)
 
 

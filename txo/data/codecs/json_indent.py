@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import json.encoder
+import math
 import secrets
 from collections.abc import Callable
 from datetime import date, datetime, time
@@ -32,30 +33,38 @@ Default = Callable[[Any], Any]
 
 
 def indented_dumps(
-    obj: Any, *, indent: int, sort_keys: bool, ensure_ascii: bool, default: Default
+    obj: Any,
+    *,
+    indent: int,
+    sort_keys: bool,
+    ensure_ascii: bool,
+    default: Default,
+    make_encoder: Any = _C_MAKE_ENCODER,
 ) -> str:
-    """``json.dumps(obj, indent=indent, sort_keys=..., ensure_ascii=..., default=...)``."""
-    if _C_MAKE_ENCODER is None:  # pragma: no cover - interpreters without the C accelerator
+    """``json.dumps(obj, indent=indent, sort_keys=..., ensure_ascii=..., default=...)``.
+
+    ``default`` must return scalars (as the JSON codec's does). ``make_encoder`` is the
+    C accelerator's factory; without it (``None``, e.g. on PyPy) the stdlib writes the text.
+    """
+    if make_encoder is None:
         return json.dumps(
             obj, indent=indent, sort_keys=sort_keys, ensure_ascii=ensure_ascii, default=default
         )
-    return _Encoder(" " * indent, sort_keys, ensure_ascii, default).encode(obj, 0)
+    return _Encoder(make_encoder, " " * indent, sort_keys, ensure_ascii, default).encode(obj, 0)
 
 
 def _is_leaf(values: Any) -> bool:
     """True when no member is a container (so the C encoder lays it out in one go)."""
-    types = set(map(type, values))
-    if types <= _SCALARS:
-        return True
-    if not types.isdisjoint(_CONTAINERS):
-        return False
-    return not any(issubclass(t, _CONTAINERS) for t in types)
+    return not any(issubclass(t, _CONTAINERS) for t in set(map(type, values)))
 
 
 class _Encoder:
     """One document's encoding; mirrors ``json.encoder._make_iterencode`` above the leaves."""
 
-    def __init__(self, pad: str, sort_keys: bool, ensure_ascii: bool, default: Default) -> None:
+    def __init__(
+        self, make_encoder: Any, pad: str, sort_keys: bool, ensure_ascii: bool, default: Default
+    ) -> None:
+        self.make_encoder = make_encoder
         self.pad, self.sort_keys, self.default = pad, sort_keys, default
         self.strings = (
             json.encoder.encode_basestring_ascii if ensure_ascii else json.encoder.encode_basestring
@@ -73,17 +82,21 @@ class _Encoder:
         }
 
     def _c_encoder(self, item_separator: str) -> Any:
-        return _C_MAKE_ENCODER(
+        return self.make_encoder(
             None, self.default, self.strings, None, ": ", item_separator,
             self.sort_keys, False, True,
         )  # fmt: skip
 
-    def _leaf(self, obj: Any, level: int) -> str:
-        """A scalar-only container at ``level``: C-encoded with this level's separators."""
-        encoder = self.leaves.get(level)
+    def _level_encoder(self, level: int) -> Any:
+        """The C encoder whose item separator carries the newline and indentation of ``level``."""
+        encoder = self.leaves.get(level)  # pragma: no mutate - a cache; a miss builds the same
         if encoder is None:
             encoder = self.leaves[level] = self._c_encoder(",\n" + self.pad * (level + 1))
-        body = "".join(encoder(obj, 0))
+        return encoder
+
+    def _leaf(self, obj: Any, level: int) -> str:
+        """A scalar-only container at ``level``: C-encoded with this level's separators."""
+        body = "".join(self._level_encoder(level)(obj, 0))
         return f"{body[0]}\n{self.pad * (level + 1)}{body[1:-1]}\n{self.pad * level}{body[-1]}"
 
     def encode(self, obj: Any, level: int) -> str:
@@ -114,8 +127,7 @@ class _Encoder:
 
     def _rows(self, values: list[Any] | tuple[Any, ...], level: int) -> list[str]:
         """The members of a list at ``level``; scalar-only dicts (rows) inline, the hot path."""
-        self._leaf({"": 0}, level)  # builds this level's C encoder
-        encoder, scalars = self.leaves[level], _SCALARS
+        encoder, scalars = self._level_encoder(level), _SCALARS
         opening = "{\n" + self.pad * (level + 1)
         closing = "\n" + self.pad * level + "}"
         parts = []
@@ -149,8 +161,10 @@ def _float_text(value: float) -> str:
     """``json.encoder``'s floatstr with ``allow_nan=True``."""
     if value != value:
         return "NaN"
-    if value in (float("inf"), float("-inf")):
-        return "Infinity" if value > 0 else "-Infinity"
+    if value == math.inf:
+        return "Infinity"
+    if value == -math.inf:
+        return "-Infinity"
     return float.__repr__(value)
 
 

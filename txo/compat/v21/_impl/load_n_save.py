@@ -408,7 +408,8 @@ class TxoDataHandler:
         """dict or list only; indent 2 (``compact`` → ``(',', ':')``); Decimal → float."""
         if not isinstance(data, dict | list):
             raise TypeError(f"save_json requires dict or list, got {type(data).__name__}")
-        options = {"compact": compact, "sort_keys": sort_keys, "ensure_ascii": ensure_ascii}
+        flags = {"compact": compact, "sort_keys": sort_keys, "ensure_ascii": ensure_ascii}
+        options = {name: bool(value) for name, value in flags.items()}  # v2.1 took any truthy
         return _save(directory, filename, _decimals_to_float(data), indent=indent, **options)
 
     @staticmethod
