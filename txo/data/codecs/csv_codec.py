@@ -142,6 +142,7 @@ class CsvCodec:
                 source,
                 encoding=opts.encoding,
                 delimiter=delimiter,
+                usecols=opts.usecols,
                 nrows=opts.nrows,
                 allow_ragged=opts.allow_ragged,
             )

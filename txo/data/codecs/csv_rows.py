@@ -21,13 +21,17 @@ import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice, repeat
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from txo.errors import ValidationError
+
+if TYPE_CHECKING:
+    from _csv import Reader
 
 __all__ = ["check_shape", "read_rows"]
 
 _GENERATED_MAX_COLUMNS = 512
+_FIELD_LIMIT = 2**31 - 1  # the largest limit a C long takes everywhere (Windows: 32 bits)
 RowBuilder = Callable[[Iterable[list[str]], int, Callable[[list[str]], list[str]]], list[Any]]
 
 
@@ -42,6 +46,15 @@ def _open(source: Path, encoding: str) -> TextIO:
 def _read(source: Path, encoding: str) -> str:
     with _open(source, encoding) as handle:
         return handle.read()
+
+
+def _reader(lines: Iterable[str], delimiter: str) -> Reader:
+    """A strict csv reader.  The csv module's field limit (128 KiB by default) would make
+    a long value that data.save wrote unreadable, so it is raised; the limit is global to
+    the csv module, and raising it only ever accepts more (pandas has no such limit)."""
+    if csv.field_size_limit() < _FIELD_LIMIT:
+        csv.field_size_limit(_FIELD_LIMIT)
+    return csv.reader(lines, delimiter=delimiter, strict=True)
 
 
 def _plain_lines(text: str) -> list[str] | None:
@@ -62,7 +75,7 @@ def _records(text: str, delimiter: str) -> Iterator[list[str]]:
     lines = _plain_lines(text)
     if lines is not None:
         return map(str.split, lines, repeat(delimiter))
-    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    return _reader(io.StringIO(text, newline=""), delimiter)
 
 
 def _rows(reader: Iterator[list[str]], nrows: int | None) -> Iterator[list[str]]:
@@ -94,23 +107,36 @@ def read_rows(
 
 
 def check_shape(
-    source: Path, *, encoding: str, delimiter: str, nrows: int | None, allow_ragged: bool
+    source: Path,
+    *,
+    encoding: str,
+    delimiter: str,
+    usecols: Sequence[str | int] | None,
+    nrows: int | None,
+    allow_ragged: bool,
 ) -> None:
-    """Check quoting and row lengths before pandas reads the file (pandas pads short rows
-    silently and turns one extra value per row into an index)."""
+    """Check usecols, quoting and row lengths before pandas reads the file (pandas pads short
+    rows silently, turns one extra value per row into an index and words a bad usecols in
+    its own terms)."""
     text = _read(source, encoding)
     lines = _plain_lines(text)
+    header: list[str] = []
     if lines is not None:  # count delimiters: no list per row
-        width = lines[0].count(delimiter) + 1 if lines else 0
+        if not lines:
+            return  # an empty file: pandas gives an empty frame
+        header = lines[0].split(delimiter)
         data = lines[1:] if nrows is None else lines[1 : 1 + nrows]
         lengths = {count + 1 for count in set(map(str.count, data, repeat(delimiter)))}
     else:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        reader = _reader(io.StringIO(text, newline=""), delimiter)
         try:
-            width = len(next(filter(None, reader), ()))
+            header = next(filter(None, reader), [])
             lengths = set(map(len, _rows(reader, nrows)))
         except csv.Error:
             lengths = {-1}
+    if usecols is not None and header:
+        _columns(header, usecols, source)
+    width = len(header)
     if any(n < 0 or n > width for n in lengths) or (not allow_ragged and lengths - {width}):
         explain(source, encoding=encoding, delimiter=delimiter, allow_ragged=allow_ragged)
 
@@ -188,7 +214,7 @@ def _generic_builder(columns: list[tuple[str, int]]) -> RowBuilder:
 def explain(source: Path, *, encoding: str, delimiter: str, allow_ragged: bool) -> NoReturn:
     """Re-read the file row by row and raise the error for its first problem."""
     with _open(source, encoding) as handle:
-        reader = csv.reader(handle, delimiter=delimiter, strict=True)
+        reader = _reader(handle, delimiter)
         start, header = 1, None
         header_line = 1
         try:
