@@ -220,6 +220,8 @@ def _rows_writer(
                 writer.writeheader()
             try:
                 writer.writerows(rows)
+            except UnicodeEncodeError:
+                raise  # a ValueError too, but _text_stream explains it: the encoding lacks a char
             except (ValueError, csv.Error) as exc:
                 raise _bad_rows(target, exc) from exc
 
