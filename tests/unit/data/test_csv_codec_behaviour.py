@@ -221,26 +221,52 @@ def test_dataframe_load_uses_the_delimiter_and_dtype_given(data: DataHandler) ->
     ]
 
 
-def test_dataframe_dtype_that_does_not_fit_is_a_validation_error(data: DataHandler) -> None:
+def test_dataframe_dtype_that_does_not_fit_names_dtype_not_the_quoting(
+    data: DataHandler,
+) -> None:
     pytest.importorskip("pandas")
     source = write(data, "ids.csv", b"id\nx1\n")
     error = load_error(data, "ids.csv", as_dataframe=True, dtype={"id": int})
     assert error.what_went_wrong == (
-        f"Cannot read {source} as CSV: invalid literal for int() with base 10: 'x1'."
+        f"Cannot read {source} with dtype={{'id': <class 'int'>}}: "
+        "invalid literal for int() with base 10: 'x1'."
     )
+    assert error.how_to_fix == (
+        "Give dtype= types that fit every value of their columns, or leave dtype out "
+        "and convert the columns afterwards."
+    )
+    assert error.example == "data.load(Dir.DATA, 'ids.csv', as_dataframe=True, dtype=str)"
+    assert error.field == "dtype"
+
+
+@pytest.mark.parametrize("dtype", [None, str])
+def test_dataframe_nrows_before_a_broken_quote_says_what_pandas_found(
+    data: DataHandler, dtype: object
+) -> None:
+    """pandas skips a line of spaces the checker counts as a row, so with nrows=1 it reads on
+    into the open quote: its parser error is reported as a quoting problem, dtype or not."""
+    pytest.importorskip("pandas")
+    source = write(data, "open.csv", b'a\n \n"2\n')
+    assert data.load(Dir.DATA, "open.csv", nrows=1) == [{"a": " "}]
+    error = load_error(data, "open.csv", as_dataframe=True, nrows=1, dtype=dtype)
+    assert error.what_went_wrong.startswith(
+        f"Cannot read {source} as CSV: Error tokenizing data. C error: EOF inside string"
+    )
+    assert not error.what_went_wrong.endswith("..")
     assert error.how_to_fix == (
         "Check the delimiter and quoting (pass delimiter= if it is not the default)."
     )
-    assert error.example == "data.load(Dir.DATA, 'ids.csv', delimiter=';')"
+    assert error.example == "data.load(Dir.DATA, 'open.csv', delimiter=';')"
     assert error.field == "csv_content"
 
 
-def test_dataframe_usecols_pandas_refuses_is_a_usecols_error(data: DataHandler) -> None:
+def test_dataframe_usecols_mixes_names_and_positions_like_rows(data: DataHandler) -> None:
     pytest.importorskip("pandas")
-    source = write(data, "cols.csv", b"a,b\n1,2\n")
-    error = load_error(data, "cols.csv", as_dataframe=True, usecols=["a", 1])
-    assert error.what_went_wrong.startswith(f"Cannot read {source} as CSV: 'usecols' must ")
-    assert error.field == "usecols"
+    write(data, "cols.csv", b"a,b,c\n1,2,3\n")
+    rows = data.load(Dir.DATA, "cols.csv", usecols=["c", 0])
+    loaded = data.load(Dir.DATA, "cols.csv", as_dataframe=True, usecols=["c", 0], dtype=str)
+    assert rows == [{"c": "3", "a": "1"}]
+    assert loaded.to_dict("records") == [{"a": "1", "c": "3"}]  # pandas keeps file order
 
 
 def test_dataframe_without_pandas_names_the_feature_and_pip_line(tmp_path: Path) -> None:

@@ -200,6 +200,20 @@ def test_empty_file_as_dataframe_is_an_empty_frame(data: DataHandler) -> None:
     write(data, "blank.csv", "\n\n")
     assert data.load(Dir.DATA, "empty.csv", as_dataframe=True).empty
     assert data.load(Dir.DATA, "blank.csv", as_dataframe=True, usecols=["a"]).empty
+    write(data, "cr.csv", "\r\r")  # blank lines with old Mac line endings
+    assert data.load(Dir.DATA, "cr.csv") == []
+    assert data.load(Dir.DATA, "cr.csv", usecols=["a"]) == []
+    assert data.load(Dir.DATA, "cr.csv", as_dataframe=True).empty
+    assert data.load(Dir.DATA, "cr.csv", as_dataframe=True, usecols=["a"]).empty
+
+
+@pytest.mark.parametrize("allow_ragged", [False, True])
+def test_one_column_file_with_an_open_quote_fails_on_the_dataframe_path_too(
+    data: DataHandler, allow_ragged: bool
+) -> None:
+    write(data, "one.csv", 'a\n1\n"2\n3\n')
+    error = error_of(data, "one.csv", True, allow_ragged=allow_ragged)
+    assert "row starting on line 3 is never closed" in error.what_went_wrong
 
 
 # --- quoting ---------------------------------------------------------------------

@@ -113,16 +113,17 @@ def check_shape(
     usecols: Sequence[str | int] | None,
     nrows: int | None,
     allow_ragged: bool,
-) -> None:
+) -> list[int] | None:
     """Check usecols, quoting and row lengths before pandas reads the file (pandas pads short
     rows silently, turns one extra value per row into an index and words a bad usecols in
-    its own terms)."""
+    its own terms).  Returns the positions of ``usecols`` (None: every column), so pandas
+    takes names and positions mixed, as the rows path does."""
     text = _read(source, encoding)
     lines = _plain_lines(text)
     header: list[str] = []
     if lines is not None:  # count delimiters: no list per row
         if not lines:
-            return  # an empty file: pandas gives an empty frame
+            return None  # an empty file: pandas gives an empty frame
         header = lines[0].split(delimiter)
         data = lines[1:] if nrows is None else lines[1 : 1 + nrows]
         lengths = {count + 1 for count in set(map(str.count, data, repeat(delimiter)))}
@@ -133,11 +134,13 @@ def check_shape(
             lengths = set(map(len, _rows(reader, nrows)))
         except csv.Error:
             lengths = {-1}
+    positions = None
     if usecols is not None and header:
-        _columns(header, usecols, source)
+        positions = [index for _, index in _columns(header, usecols, source)]
     width = len(header)
     if any(n < 0 or n > width for n in lengths) or (not allow_ragged and lengths - {width}):
         explain(source, encoding=encoding, delimiter=delimiter, allow_ragged=allow_ragged)
+    return positions
 
 
 def _fixer(width: int, allow_ragged: bool) -> Callable[[list[str]], list[str]]:
