@@ -138,10 +138,11 @@ class CsvCodec:
             feature="Loading CSV as a DataFrame",
         )
         try:
-            check_shape(
+            positions = check_shape(
                 source,
                 encoding=opts.encoding,
                 delimiter=delimiter,
+                usecols=opts.usecols,
                 nrows=opts.nrows,
                 allow_ragged=opts.allow_ragged,
             )
@@ -149,7 +150,7 @@ class CsvCodec:
                 source,
                 sep=delimiter,
                 encoding=opts.encoding,
-                usecols=opts.usecols,
+                usecols=positions,
                 nrows=opts.nrows,
                 dtype=opts.dtype,
             )
@@ -157,9 +158,10 @@ class CsvCodec:
             return pd.DataFrame()
         except UnicodeDecodeError as exc:
             raise undecodable(source, opts.encoding, exc) from None
-        except ValueError as exc:  # ParserError and bad usecols are ValueErrors
-            field = "usecols" if "usecols" in str(exc) else "csv_content"
-            raise _bad_csv(source, str(exc), field) from None
+        except ValueError as exc:  # a dtype that does not fit, or a ParserError (see below)
+            if opts.dtype is not None and not isinstance(exc, pd.errors.ParserError):
+                raise _bad_dtype(source, str(exc), opts.dtype) from None
+            raise _bad_csv(source, str(exc)) from None
 
 
 def _default_delimiter(path: Path) -> str:
@@ -219,6 +221,8 @@ def _rows_writer(
                 writer.writeheader()
             try:
                 writer.writerows(rows)
+            except UnicodeEncodeError:
+                raise  # a ValueError too, but _text_stream explains it: the encoding lacks a char
             except (ValueError, csv.Error) as exc:
                 raise _bad_rows(target, exc) from exc
 
@@ -242,10 +246,22 @@ def _bad_rows(target: Path, exc: Exception) -> ValidationError:
     )
 
 
-def _bad_csv(source: Path, detail: str, field: str = "csv_content") -> ValidationError:
+def _bad_dtype(source: Path, detail: str, dtype: Any) -> ValidationError:
+    return ValidationError(
+        f"Cannot read {source} with dtype={dtype!r}: {detail}.",
+        "Give dtype= types that fit every value of their columns, or leave dtype out "
+        "and convert the columns afterwards.",
+        f"data.load(Dir.DATA, '{source.name}', as_dataframe=True, dtype=str)",
+        field="dtype",
+    )
+
+
+def _bad_csv(source: Path, detail: str) -> ValidationError:
+    """pandas' own parse error: check_shape passed, but pandas skips lines of spaces that the
+    csv module counts as rows, so with nrows it can read on into a row the check never saw."""
     return ValidationError(
         f"Cannot read {source} as CSV: {detail}.",
         "Check the delimiter and quoting (pass delimiter= if it is not the default).",
         f"data.load(Dir.DATA, '{source.name}', delimiter=';')",
-        field=field,
+        field="csv_content",
     )
