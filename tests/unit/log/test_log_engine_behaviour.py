@@ -5,14 +5,19 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from txo.log import (
+    REDACTED,
     RedactionPatterns,
     RedactionRule,
     Redactor,
     SecretRegistry,
     load_redaction_patterns,
 )
+from txo.log.engine import _fold, _literal_union, _RuleSet, _shape
+from txo.log.registry import WITHHELD
 
 
 def bundled() -> Redactor:
@@ -58,3 +63,183 @@ def test_each_rule_sees_what_the_earlier_rules_left() -> None:
     text = "user=token SECRET-1 and token SECRET-2"
     assert only(*rules).redact(text) == one_after_another(rules, text)
     assert only(*rules).redact(text) == "user=[U] [T] and token [T]"
+
+
+# --- templates and rules that cannot share a regex --------------------------------------
+
+
+def test_templates_expand_group_references_and_escapes_of_their_own_rule() -> None:
+    rules = (
+        RedactionRule("escaped", r"(tab)=(\w+)", r"\t\1\t", ("tab=",)),
+        RedactionRule("named", r"(?P<key>pin)=(\d+)", r"\g<key>=\g<2>#\n", ("pin=",)),
+        RedactionRule("lead", r"(code)=\w+", r"<\1>", ("code=",)),
+        RedactionRule("global-flag", r"(?x) user = \w+", "user=[U]", ("user",)),
+    )
+    text = "tab=x pin=12 code=zz user=bob"
+    assert only(*rules).redact(text) == "\ttab\t pin=12#\n <code> user=[U]"
+    assert only(*rules).redact(text) == one_after_another(rules, text)
+
+
+# --- rules without triggers --------------------------------------------------------------
+
+
+EMAIL = RedactionRule("email", r"\w+@\w+\.\w+", "[EMAIL]")  # no trigger can be derived
+USER_AT = RedactionRule("user-at", r"(?P<user>\w+)@\w+", r"\g<user>@[HOST]")  # named group
+
+
+def test_a_rule_without_triggers_is_searched_for() -> None:
+    redactor = only(EMAIL)
+    assert redactor.redact("mail bob@example.com now") == "mail [EMAIL] now"
+    text = "no address here"
+    assert redactor.redact(text) is text
+    assert _RuleSet((EMAIL,))._select(text) is None
+
+
+def test_a_rule_that_cannot_join_the_search_regex_is_always_tried() -> None:
+    rules = _RuleSet((EMAIL, USER_AT))
+    assert rules._select("no address here") == frozenset({0, 1})
+    assert rules.apply("ann@host and bob@example.com") == "ann@[HOST] and [EMAIL]"
+    assert _RuleSet((USER_AT,))._select("nothing") == frozenset({0})
+
+
+def test_rules_with_and_without_triggers_are_selected_together() -> None:
+    token = RedactionRule("token", r"(token=)\S+", r"\1[T]", ("token=",))
+    rules = _RuleSet((token, EMAIL))
+    assert rules._select("token=1 bob@example.com") == frozenset({0, 1})
+    assert rules._select("token=1") == frozenset({0})
+    assert rules._select("bob@example.com") == frozenset({1})
+    assert rules._select("plain") is None
+
+
+# --- the gate ------------------------------------------------------------------------------
+
+
+GATED = (
+    RedactionRule("token", r"(token=)\S+", r"\1[T]", ("Token=", "token=")),
+    RedactionRule("secret-json", r"secret\"\s*:\s*\"[^\"]*\"", "[S]", ('secret"',)),
+    RedactionRule("emp", r"emp-\d{6}", "[E]", ("EMP-######",)),
+    RedactionRule("serial", r"\b[A-Z0-9]{4}-[A-Z0-9]{4}\b", "[SN]", ("@@@@-@@@@",)),
+    RedactionRule("key", r"(key=)\S+", r"\1[K]", ("key=",)),
+    RedactionRule("api-key", r"(api-key=)\S+", r"\1[A]", ("api-key=",)),
+    RedactionRule("card", r"\d{4} \d{4}", "[C]", ("#### ####",)),
+    RedactionRule("derived", r"(order-no=)\d+", r"\1[O]"),  # trigger derived: order-no=#
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "selected"),
+    [
+        ("nothing to see", None),
+        ("TOKEN=abc", {0}),
+        ('x secret": "y"', {1}),
+        ("EMP-123456", {2}),
+        ("emp-12345", None),  # five digits: no "emp-######"
+        ("AB12-CD34", {3}),  # exactly as long as the shaped trigger
+        ("AB1-CD34", None),
+        ("a-b", None),  # shorter than any shaped trigger
+        ("api-key=1", {4, 5}),
+        ("key=1", {4}),
+        ("card 4111 1111", {6}),
+        ("card 4111-1111", {3}),
+        ("ORDER-NO=7", {7}),
+        ("order-no=x", None),
+    ],
+)
+def test_the_gate_selects_exactly_the_rules_whose_triggers_occur(
+    text: str, selected: set[int] | None
+) -> None:
+    rules = _RuleSet(GATED)
+    assert rules._select(text) == (None if selected is None else frozenset(selected))
+
+
+def test_given_triggers_are_folded_deduplicated_and_trusted() -> None:
+    rules = _RuleSet(GATED)
+    assert rules.rules[0].triggers == ("token=",)
+    assert rules.rules[2].triggers == ("emp-######",)
+    assert rules.rules[3].triggers == ("@@@@-@@@@",)
+    assert rules.rules[7].triggers == ("order-no=#",)
+    # The file's triggers are trusted over the regex: "abc1" alone does not select the rule.
+    trusted = _RuleSet((RedactionRule("abc", r"abc\d", "[X]", ("zzz",)),))
+    assert trusted._select("abc1") is None
+    assert trusted.apply("abc1 zzz") == "[X] zzz"
+
+
+_FRAGMENTS = ["token=", "TOKEN", "secret", '"', "emp-", "EMP", "1234", "56", "AB12", "-", "CD",
+              "key=", "api-", " ", "x", "order-no=", "\u0130", "\u212a", "\u0664"]  # fmt: skip
+
+
+def _reference_fold(text: str) -> str:
+    lowered = text.replace("\u0130", "i").lower().replace("\u0131", "i").replace("\u017f", "s")
+    return re.sub(r"\d", "#", lowered)
+
+
+def _reference_select(rules: tuple[RedactionRule, ...], text: str) -> frozenset[int] | None:
+    folded, shaped = _reference_fold(text), re.sub(r"[^\W_]", "@", text)
+    chosen = {
+        index
+        for index, rule in enumerate(_RuleSet(rules).rules)
+        for trigger in rule.triggers
+        if trigger in (shaped if "@" in trigger else folded)
+    }
+    return frozenset(chosen) if chosen else None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=8).map("".join))
+def test_the_coarse_checks_select_what_checking_every_trigger_would(text: str) -> None:
+    assert _RuleSet(GATED)._select(text) == _reference_select(GATED, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "folded", "folded_keeping_digits", "shaped"),
+    [
+        ("AbC-123_x", "abc-###_x", "abc-123_x", "@@@-@@@_@"),
+        ("P\u0130N=\u0664\u0661 \u017fecret \u212a\u0131", "pin=## secret ki", None, None),
+        ("\u00e9\u0664_", "\u00e9#_", "\u00e9\u0664_", "@@_"),
+    ],
+)
+def test_the_views_the_gate_checks(
+    text: str, folded: str, folded_keeping_digits: str | None, shaped: str | None
+) -> None:
+    assert _fold(text) == folded
+    if folded_keeping_digits is not None:
+        assert _fold(text, False) == folded_keeping_digits
+    if shaped is not None:
+        assert _shape(text) == shaped
+
+
+# --- registered secrets ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [1, 4, 5, 30])
+def test_every_registered_secret_is_replaced_however_many_there_are(count: int) -> None:
+    values = [f"secret-{i:03d}-value" for i in range(count)]
+    redactor = Redactor(RedactionPatterns(()), SecretRegistry(values))
+    for value in values:
+        assert redactor.redact(f"a {value} b") == f"a {REDACTED} b"
+    text = "secret-none-value"
+    assert redactor.redact(text) is text
+
+
+def test_a_secret_that_re_forms_is_removed_for_three_passes_then_the_text_is_withheld() -> None:
+    redactor = Redactor(RedactionPatterns(()), SecretRegistry(["[REDACTED]x"]))
+    assert redactor.redact("[REDACTED]xxxx") == REDACTED  # one plus three passes
+    assert redactor.redact("[REDACTED]xxxxx") == WITHHELD
+    assert redactor.redact("x [REDACTED]x y") == f"x {REDACTED} y"
+
+
+def test_a_rule_that_re_forms_a_secret_cannot_leak_it() -> None:
+    rule = RedactionRule("pin", r"pin=\d+", "abc", ("pin=",))
+    redactor = Redactor(RedactionPatterns((rule,)), SecretRegistry(["abcdef"]))
+    assert redactor.redact("pin=1def") == REDACTED
+    plain = Redactor(RedactionPatterns((rule,)), SecretRegistry())
+    assert plain.redact("pin=1def") == "abcdef"  # no secrets: nothing to settle
+
+
+def test_hundreds_of_nested_secrets_fall_back_to_a_flat_regex() -> None:
+    """Values that are prefixes of each other nest the trie too deep for the regex parser."""
+    values = tuple("x" * n for n in range(999, 3, -1))  # longest first, as _Secrets sorts
+    regex = _literal_union(values)
+    assert regex.pattern.startswith("x" * 999 + "|")  # the flat alternation
+    assert regex.sub("#", "a " + "x" * 1003 + " b") == "a ## b"
+    assert _literal_union(("ab(", "ab")).pattern == "ab(?:\\()?"
