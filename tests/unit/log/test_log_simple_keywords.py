@@ -22,3 +22,8 @@ def test_a_keyword_opening_with_a_letter_still_needs_a_word_start() -> None:
     assert redact("pin=", "apin=1 b1pin=2") == "apin=1 b1pin=2"
     assert redact("pin=", "bPin=2 b_pin=3 pin=4") == "bPin=[R] b_pin=[R] pin=[R]"
     assert redact("1pin=", "a1pin=5 x-1pin=6") == "a1pin=5 x-1pin=[R]"
+
+
+def test_a_keyword_rule_built_in_code_has_no_description_unless_given() -> None:
+    assert RedactionRule.simple("kw", ["pin="], "[R]").description == ""
+    assert RedactionRule.simple("kw", ["pin="], "[R]", "door PINs").description == "door PINs"
