@@ -102,6 +102,17 @@ def test_a_rule_that_cannot_join_the_search_regex_is_always_tried() -> None:
     assert _RuleSet((USER_AT,))._select("nothing") == frozenset({0})
 
 
+LOWER_AT = RedactionRule("lower-at", r"[a-z]+@[a-z]+", "[AT]")  # no trigger either
+
+
+def test_rules_without_triggers_are_searched_for_case_insensitively_together() -> None:
+    assert only(LOWER_AT).redact("to BOB@HOST now") == "to [AT] now"
+    rules = _RuleSet((EMAIL, LOWER_AT))
+    assert rules._select("BOB@HOST") == frozenset({0, 1})
+    assert rules._select("bob@example.com") == frozenset({0, 1})
+    assert rules._select("no at sign") is None
+
+
 def test_rules_with_and_without_triggers_are_selected_together() -> None:
     token = RedactionRule("token", r"(token=)\S+", r"\1[T]", ("token=",))
     rules = _RuleSet((token, EMAIL))
@@ -162,6 +173,12 @@ def test_given_triggers_are_folded_deduplicated_and_trusted() -> None:
     trusted = _RuleSet((RedactionRule("abc", r"abc\d", "[X]", ("zzz",)),))
     assert trusted._select("abc1") is None
     assert trusted.apply("abc1 zzz") == "[X] zzz"
+
+
+def test_a_trigger_mixing_letters_and_placeholders_is_checked_in_the_shaped_view() -> None:
+    rule = RedactionRule("serial", r"SN\d{4}", "[SN]", ("SN@@@@",))
+    assert _RuleSet((rule,)).rules[0].triggers == ("@@@@@@",)
+    assert only(rule).redact("x SN1234 y") == "x [SN] y"
 
 
 _FRAGMENTS = ["token=", "TOKEN", "secret", '"', "emp-", "EMP", "1234", "56", "AB12", "-", "CD",
