@@ -113,6 +113,11 @@ def test_rules_without_triggers_are_searched_for_case_insensitively_together() -
     assert rules._select("no at sign") is None
 
 
+def test_a_rule_with_a_global_flag_and_no_triggers_runs_on_its_own() -> None:
+    verbose = RedactionRule("verbose", r"(?x) [a-z]+ @ [a-z]+", "[X]")
+    assert only(EMAIL, verbose).redact("to bob@host") == "to [X]"
+
+
 def test_rules_with_and_without_triggers_are_selected_together() -> None:
     token = RedactionRule("token", r"(token=)\S+", r"\1[T]", ("token=",))
     rules = _RuleSet((token, EMAIL))
@@ -259,3 +264,32 @@ def test_hundreds_of_nested_secrets_fall_back_to_a_flat_regex() -> None:
     assert secrets.regex.pattern.startswith("x" * 999 + "|")  # flat, longest first
     assert secrets.replace("a " + "x" * 1003 + " b") == f"a {REDACTED}{REDACTED} b"
     assert _literal_union(("ab(", "ab")).pattern == "ab(?:\\()?"
+
+
+def test_a_line_holding_every_form_of_a_secret_loses_them_all() -> None:
+    # "abcd" travels as itself and as base64 "YWJjZA==" / "YWJjZA": few enough to scan for.
+    redactor = Redactor(RedactionPatterns(()), SecretRegistry(["abcd"]))
+    assert redactor.redact("abcd YWJjZA==") == f"{REDACTED} {REDACTED}"
+
+
+def test_the_secret_matcher_is_rebuilt_only_when_the_registry_changes() -> None:
+    registry = SecretRegistry(["first-secret"])
+    redactor = Redactor(RedactionPatterns(()), registry)
+    redactor.redact("one")
+    matcher = redactor._secret_state[1]
+    redactor.redact("two")
+    assert redactor._secret_state[1] is matcher
+    registry.add("second-secret")
+    assert redactor.redact("second-secret") == REDACTED
+    assert redactor._secret_state[1] is not matcher
+
+
+def test_a_line_without_keywords_costs_a_dozen_substring_checks() -> None:
+    """The gate's first tier for the bundled rules: each fine trigger contains one of these."""
+    rules = _RuleSet(load_redaction_patterns(None).rules)
+    assert sorted(coarse for coarse, _ in rules.words) == sorted([
+        ".ey", "key", "pwd", "pass", "auth", "####", "basic", "token", "bearer", "secret",
+        "credential", "defaultendpointsprotocol",
+    ])  # fmt: skip
+    assert [coarse for coarse, _ in rules.shapes] == ["@" * 40]
+    assert rules.digits and rules.shape_min == 40

@@ -48,7 +48,7 @@ def rule(name: Any = "n", pattern: Any = "x+", replacement: Any = "y", **more: A
 
 
 OK = rule("ok", "ok=\\w+", "ok=[R]")
-PIN = {"name": "pin", "contains": ["pin="], "replacement": "[R]"}
+PIN = {"name": "pin", "contains": ["pin="], "replacement": "[R]", "description": "door PINs"}
 
 MISTAKES: list[tuple[str, str, str]] = [
     (
@@ -150,6 +150,17 @@ MISTAKES: list[tuple[str, str, str]] = [
     (doc(simple=[{"name": "s", "contains": ["a", ""], "replacement": "y"}]), "needs", ""),
     (doc(simple=[{"name": "s", "contains": ["a", 1], "replacement": "y"}]), "needs", ""),
     (doc(simple=[{"name": "s", "replacement": "y"}]), "('s') needs \"contains\"", CONTAINS_FIX),
+    (
+        doc(rule("g", "(a)(b)", "\\3")),
+        "('g') has a \"replacement\" that does not fit its pattern: "
+        "invalid group reference 3 at position 1.",
+        TEMPLATE_FIX,
+    ),
+    (
+        doc(simple=[{**PIN, "description": ["x"]}]),
+        "entry simple-patterns[1] ('pin') has a \"description\" that is not a string.",
+        ENTRY_FIX,
+    ),
     (
         doc(simple=[{"name": "s", "contains": ["pin="]}]),
         "entry simple-patterns[1] ('s') has no \"replacement\" string.",
@@ -268,7 +279,7 @@ def test_simple_entries_become_keyword_rules_after_the_regex_rules() -> None:
     text = doc(
         OK,
         simple=[
-            {"name": "pin", "contains": ["PIN=", "pin=", "pincode="], "replacement": "<\\p>"},
+            {**PIN, "contains": ["PIN=", "pin=", "pincode="], "replacement": "<\\p>"},
             {"name": "off", "enabled": False},
         ],
     )
@@ -277,6 +288,7 @@ def test_simple_entries_become_keyword_rules_after_the_regex_rules() -> None:
     assert patterns.disabled == frozenset({"off"})
     pin = patterns.rules[1]
     assert (pin.kind, pin.contains, pin.triggers) == ("simple", ("pin=", "pincode="), pin.contains)
+    assert pin.description == "door PINs"
     redactor = Redactor(patterns, SecretRegistry())
     assert redactor.redact("PINCODE=1234 pin='a b'") == "PINCODE=<\\p> pin=<\\p>"
 
