@@ -142,3 +142,9 @@ def test_the_repr_counts_without_showing() -> None:
     redactor = Redactor(load_redaction_patterns(None), registry)
     rules = len(load_redaction_patterns(None))
     assert repr(redactor) == f"Redactor({rules} rules, SecretRegistry(<2 secret(s)>))"
+
+
+def test_only_padding_is_taken_off_the_unpadded_base64_forms() -> None:
+    """base64("tokenW") ends in "X" and needs no padding: nothing may be cut off it."""
+    assert derived_forms("tokenW") == {"tokenW", "dG9rZW5X"}
+    assert pair_forms("id", "tokenW") == {"aWQ6dG9rZW5X"}
