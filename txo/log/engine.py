@@ -20,15 +20,15 @@ How :meth:`Redactor.redact` decides, cheapest step first:
    joined into one regex that is ``search``-ed.  When nothing fires no rule
    can match, and the text is returned as it is: the path almost every log
    line takes.
-3. **One combined regex** of the rules that could match: an alternation of
-   named groups ``(?P<r0>…)|(?P<r7>…)``, compiled case-insensitively and
-   cached per set of rules.  One scan applies them all; at each position the
-   earliest rule in file order wins, and the winning group names the rule,
-   whose replacement is returned as is (plain text) or expanded from the
-   rule's own match (templates such as ``\\1[REDACTED]``).  Rules that cannot
-   share a regex (named groups, back-references, global inline flags) run on
-   their own afterwards.  Leaving out rules whose triggers are absent changes
-   nothing: such a rule cannot match anywhere in the text.
+3. **The rules that could match, one after another** in file order, each
+   compiled case-insensitively and applied with ``re.sub`` to what the
+   earlier ones left, as v2.1 did.  One combined alternation would be a
+   single scan, but a match of one rule could swallow the start of
+   another's: ``token=Bearer abc`` let the keyword rule eat ``Bearer`` and
+   left the bearer token itself in the line.  A line rarely holds the
+   triggers of more than one rule, so this costs little.  Leaving out rules
+   whose triggers are absent changes nothing: such a rule cannot match
+   anywhere in the text.
 4. **Settle.**  If anything was replaced and secrets are registered, the
    result is checked again: a replacement marker next to ordinary text can
    re-form a secret.  After three more passes a text that still holds one is
@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,7 +55,7 @@ __all__ = ["Redactor"]
 
 _SETTLE_PASSES = 3
 _FLAGS = FLAGS
-# Constructs whose meaning depends on group numbering: such rules cannot join the combined regex.
+# Constructs whose meaning depends on group numbering: such rules cannot join the search regex.
 _NUMBERED_REFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
 
 
@@ -66,85 +66,14 @@ class _Rule:
     index: int
     pattern: re.Pattern[str]
     template: str
-    literal: bool  # the template has no backslash: the replacement is the template itself
-    combinable: bool  # keeps its meaning inside (?P<rN>(?:...)) of a bigger regex
+    combinable: bool  # keeps its meaning inside (?:...) of a bigger regex (the ungated search)
     triggers: tuple[str, ...]  # folded (_fold, or _shape for @ triggers); empty: searched for
 
 
-class _Combined:
-    """The selected combinable rules as one alternation, plus any stand-alone ones.
-
-    Each rule's groups keep their order inside its named group ``rN``, so its
-    replacement template is rewritten once to the combined numbering and
-    expanded straight from the combined match (no second match per hit).
-    """
-
-    __slots__ = ("regex", "standalone", "templates")
-
-    def __init__(self, rules: Iterable[_Rule]) -> None:
-        chosen = sorted(rules, key=lambda r: r.index)
-        joined = [r for r in chosen if r.combinable]
-        alternatives = (f"(?P<r{r.index}>(?:{r.pattern.pattern}))" for r in joined)
-        self.regex = re.compile("|".join(alternatives), _FLAGS) if joined else None
-        offsets = self.regex.groupindex if self.regex is not None else {}
-        self.templates: dict[str, _Template] = {
-            f"r{r.index}": r.template
-            if r.literal
-            else _compile_template(r.template, offsets[f"r{r.index}"])
-            for r in joined
-        }
-        self.standalone = tuple(r for r in chosen if not r.combinable)
-
-    def apply(self, text: str) -> str:
-        if self.regex is not None:
-            text = self.regex.sub(self._replace, text)
-        for rule in self.standalone:
-            text = rule.pattern.sub(rule.template, text)
-        return text
-
-    def _replace(self, match: re.Match[str]) -> str:
-        template = self.templates[match.lastgroup or ""]
-        if isinstance(template, str):  # a literal replacement
-            return template
-        if isinstance(template, tuple):
-            return "".join(p if isinstance(p, str) else match.group(p) or "" for p in template)
-        return template(match)
-
-
-_GROUP_REFERENCE = re.compile(r"\\(?:(\d+)|g<(\d+)>)")
-_Template = str | tuple[str | int, ...] | Callable[[re.Match[str]], str]
-
-
-def _compile_template(template: str, outer: int) -> _Template:
-    """The replacement for a rule nested as group ``outer`` of the combined regex.
-
-    Plain text plus group references becomes a tuple of parts joined per
-    match (``Match.expand`` re-parses its template on every call); a template
-    with other escapes (such as ``\\n``) is renumbered and expanded.
-    """
-    parts: list[str | int] = []
-    position = 0
-    for ref in _GROUP_REFERENCE.finditer(template):
-        parts += [template[position : ref.start()], outer + int(ref.group(1) or ref.group(2))]
-        position = ref.end()
-    parts.append(template[position:])
-    if not any(isinstance(p, str) and "\\" in p for p in parts):
-        return tuple(p for p in parts if p != "")
-    renumbered = _GROUP_REFERENCE.sub(
-        lambda ref: f"\\g<{outer + int(ref.group(1) or ref.group(2))}>", template
-    )
-    return lambda match: match.expand(renumbered)
-
-
 class _RuleSet:
-    """The gate (which rules could match this text?) in front of cached combined regexes.
+    """The gate (which rules could match this text?) in front of the rules themselves."""
 
-    The cache only ever gains complete entries (and is emptied when full), so
-    threads may share it without a lock.
-    """
-
-    _CACHE_LIMIT = 256
-    __slots__ = ("_cache", "digits", "rules", "shape_min", "shapes", "ungated", "words")
+    __slots__ = ("digits", "rules", "shape_min", "shapes", "ungated", "words")
 
     def __init__(self, rules: Iterable[RedactionRule]) -> None:
         self.rules = tuple(_compile_rule(index, rule) for index, rule in enumerate(rules))
@@ -154,20 +83,21 @@ class _RuleSet:
         # A text shorter than every @ trigger cannot hold one: skip the shape view.
         self.shape_min = min((len(t) for _, fine in self.shapes for t, _ in fine), default=-1)
         self.ungated = _Ungated(r for r in self.rules if not r.triggers)
-        self._cache: dict[frozenset[int], _Combined] = {}
 
     def apply(self, text: str) -> str:
-        """``text`` with every rule applied (or ``text`` itself when none can match)."""
+        """``text`` with every rule applied (or ``text`` itself when none can match).
+
+        The rules that could match run one after another in file order, each on
+        what the earlier ones left: a match of one rule (``token=Bearer``) must
+        not hide the secret another rule matches (the token after ``Bearer``).
+        """
         selected = self._select(text)
         if selected is None:
             return text
-        combined = self._cache.get(selected)
-        if combined is None:
-            if len(self._cache) >= self._CACHE_LIMIT:
-                self._cache.clear()
-            chosen = (r for r in self.rules if r.index in selected)
-            combined = self._cache[selected] = _Combined(chosen)
-        return combined.apply(text)
+        for index in sorted(selected):
+            rule = self.rules[index]
+            text = rule.pattern.sub(rule.template, text)
+        return text
 
     def _select(self, text: str) -> frozenset[int] | None:
         """The rules that could match ``text``, or None when no rule can."""
@@ -243,13 +173,12 @@ def _compile_rule(index: int, rule: RedactionRule) -> _Rule:
     compiled = re.compile(rule.pattern, _FLAGS)
     given = rule.triggers or derive_triggers(rule.pattern, _FLAGS)
     triggers = tuple(dict.fromkeys(_shape(t) if "@" in t else _fold(t) for t in given))
-    literal = "\\" not in rule.replacement
     combinable = _combinable(rule.pattern, compiled)
-    return _Rule(index, compiled, rule.replacement, literal, combinable, triggers)
+    return _Rule(index, compiled, rule.replacement, combinable, triggers)
 
 
 def _combinable(source: str, compiled: re.Pattern[str]) -> bool:
-    """Whether the rule keeps its meaning inside ``(?P<rN>(?:...))`` of a bigger regex."""
+    """Whether the rule keeps its meaning inside ``(?:...)`` of the ungated rules' search regex."""
     if compiled.groupindex or _NUMBERED_REFERENCE.search(source):
         return False
     try:

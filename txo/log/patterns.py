@@ -37,6 +37,7 @@ FLAGS = re.IGNORECASE
 
 # A keyword starts a word: at the start, after a non-letter/digit, or at a camelCase hump.
 _KEYWORD_BOUNDARY = r"(?-i:(?<![A-Za-z0-9])|(?<=[a-z0-9])(?=[A-Z]))"
+_ALNUM_START = re.compile("[A-Za-z0-9]")
 _SIMPLE_VALUE = r"""(?:"[^"\n]*"|'[^'\n]*'|[^\s;"'&,}]*)"""
 
 _EXAMPLE_FILE = """{
@@ -58,9 +59,13 @@ def _at_word_start(keyword: str) -> str:
     A pattern that opens with a look-behind is tried at every position; one
     that opens with its literal lets the regex engine skip ahead (~3x faster
     on a typical log line).  The look-behind re-reads the keyword, so it is
-    fixed-width and checks the character before it.
+    fixed-width and checks the character before it.  A keyword that opens with
+    punctuation (``&pin=``, ``;Password=``) marks its own word start: it
+    fires after anything, as in ``?a=1&pin=1234``.
     """
     literal = re.escape(keyword)
+    if not _ALNUM_START.match(keyword):
+        return literal
     return f"{literal}(?<={_KEYWORD_BOUNDARY}{literal})"
 
 
