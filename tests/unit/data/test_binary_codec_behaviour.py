@@ -3,18 +3,11 @@ operation and a call that works."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from txo.data import DataHandler
 from txo.errors import ValidationError
-from txo.paths import Dir, ProjectPaths
-
-
-@pytest.fixture
-def data(tmp_path: Path) -> DataHandler:
-    return DataHandler(ProjectPaths(tmp_path))
+from txo.paths import Dir
 
 
 def explained(error: ValidationError) -> tuple[str, str, str | None, str | None]:

@@ -23,12 +23,7 @@ from txo.data.codecs.base import (
 )
 from txo.data.codecs.json_codec import JsonCodec, JsonSaveOptions
 from txo.errors import ValidationError
-from txo.paths import Dir, ProjectPaths
-
-
-@pytest.fixture
-def data(tmp_path: Path) -> DataHandler:
-    return DataHandler(ProjectPaths(tmp_path))
+from txo.paths import Dir
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,14 +12,9 @@ import pytest
 from txo.data import DataHandler
 from txo.data.codecs.csv_codec import CsvCodec
 from txo.errors import DependencyMissingError, ValidationError
-from txo.paths import Dir, ProjectPaths
+from txo.paths import Dir
 
 PATHS = [pytest.param(False, id="rows"), pytest.param(True, id="dataframe")]
-
-
-@pytest.fixture
-def data(tmp_path: Path) -> DataHandler:
-    return DataHandler(ProjectPaths(tmp_path))
 
 
 def frame(rows: list[dict[str, Any]]) -> Any:

@@ -14,15 +14,10 @@ import pytest
 
 from txo.data import DataHandler
 from txo.errors import ValidationError
-from txo.paths import Dir, ProjectPaths
+from txo.paths import Dir
 
 PATHS = [pytest.param(False, id="rows"), pytest.param(True, id="dataframe")]
 BIG = 200_000  # longer than the csv module's default field limit (131072 characters)
-
-
-@pytest.fixture
-def data(tmp_path: Path) -> DataHandler:
-    return DataHandler(ProjectPaths(tmp_path))
 
 
 def write(data: DataHandler, name: str, content: str, encoding: str = "utf-8") -> Path:

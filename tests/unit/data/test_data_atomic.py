@@ -50,11 +50,6 @@ def leftovers(folder: Path) -> list[str]:
     return [p.name for p in folder.iterdir() if p.name.endswith(TEMP_SUFFIX)]
 
 
-@pytest.fixture
-def data(tmp_path: Path) -> DataHandler:
-    return DataHandler(ProjectPaths(tmp_path))
-
-
 def test_json_failure_half_way_keeps_old_file(data: DataHandler) -> None:
     path = data.save(OLD, Dir.OUTPUT, "x.json")
     before = path.read_bytes()

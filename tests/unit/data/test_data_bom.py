@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from txo.data import DataHandler
 from txo.errors import ValidationError
-from txo.paths import Dir, ProjectPaths
+from txo.paths import Dir
 
 BOM = b"\xef\xbb\xbf"
-
-
-@pytest.fixture
-def data(tmp_path: Path) -> DataHandler:
-    return DataHandler(ProjectPaths(tmp_path))
 
 
 def write(data: DataHandler, name: str, content: bytes) -> None:

@@ -17,11 +17,6 @@ from txo.errors import DependencyMissingError, ValidationError
 from txo.paths import Dir, ProjectPaths
 
 
-@pytest.fixture
-def data(tmp_path: Path) -> DataHandler:
-    return DataHandler(ProjectPaths(tmp_path))
-
-
 def without(*missing: str) -> Callable[[str], ModuleType]:
     """An importer that pretends ``missing`` (and their submodules) are not installed."""
 

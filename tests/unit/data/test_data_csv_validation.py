@@ -8,14 +8,9 @@ import pytest
 
 from txo.data import DataHandler
 from txo.errors import HelpfulError, ValidationError
-from txo.paths import Dir, ProjectPaths
+from txo.paths import Dir
 
 UNTERMINATED = 'a,b,c\n1,"unterminated,2\n3,4\n5,6,7\n'
-
-
-@pytest.fixture
-def data(tmp_path: Path) -> DataHandler:
-    return DataHandler(ProjectPaths(tmp_path))
 
 
 def write(data: DataHandler, name: str, content: str) -> Path:

@@ -14,11 +14,6 @@ from txo.errors import FileOperationError, HelpfulError, ValidationError
 from txo.paths import Dir, ProjectPaths
 
 
-@pytest.fixture
-def data(tmp_path: Path) -> DataHandler:
-    return DataHandler(ProjectPaths(tmp_path))
-
-
 class UpperCodec:
     """A test codec for .up files: stores text upper-cased."""
 

@@ -25,11 +25,6 @@ SHEET_RULES = (
 )
 
 
-@pytest.fixture
-def data(tmp_path: Path) -> DataHandler:
-    return DataHandler(ProjectPaths(tmp_path))
-
-
 def handler_without(tmp_path: Path, missing: str) -> DataHandler:
     """A handler whose codecs cannot import ``missing`` (nor its submodules)."""
 

@@ -13,15 +13,10 @@ import pytest
 from txo.data import DataHandler
 from txo.data.codecs.gzip_codec import GzipCodec
 from txo.errors import ValidationError
-from txo.paths import Dir, ProjectPaths
+from txo.paths import Dir
 
 # magic, deflate, no flags (no file name), mtime 0
 DETERMINISTIC_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00"
-
-
-@pytest.fixture
-def data(tmp_path: Path) -> DataHandler:
-    return DataHandler(ProjectPaths(tmp_path))
 
 
 def explained(error: ValidationError) -> tuple[str, str, str | None, str | None]:

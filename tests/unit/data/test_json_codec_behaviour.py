@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,12 +11,7 @@ import pytest
 from txo.compat.runtime import CompatRuntime
 from txo.data import DataHandler
 from txo.errors import ValidationError
-from txo.paths import Dir, ProjectPaths
-
-
-@pytest.fixture
-def data(tmp_path: Path) -> DataHandler:
-    return DataHandler(ProjectPaths(tmp_path))
+from txo.paths import Dir
 
 
 def save_error(data: DataHandler, value: object, **options: object) -> ValidationError:

@@ -22,11 +22,6 @@ FIX_TAIL = "(indentation and ':' after keys are the usual culprits)."
 EXAMPLE = "key: value\nitems:\n  - 1\n  - 2"
 
 
-@pytest.fixture
-def data(tmp_path: Path) -> DataHandler:
-    return DataHandler(ProjectPaths(tmp_path))
-
-
 def save_error(data: DataHandler, value: Any, name: str, **options: Any) -> ValidationError:
     with pytest.raises(ValidationError) as info:
         data.save(value, Dir.OUTPUT, name, **options)
