@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
+from tests.unit.data.refusals import data_file, load_error, save_error
 from txo.data import DataHandler
 from txo.data.codecs.csv_codec import CsvCodec
-from txo.errors import DependencyMissingError, ValidationError
+from txo.errors import DependencyMissingError
 from txo.paths import Dir
 
 PATHS = [pytest.param(False, id="rows"), pytest.param(True, id="dataframe")]
@@ -20,25 +21,6 @@ PATHS = [pytest.param(False, id="rows"), pytest.param(True, id="dataframe")]
 def frame(rows: list[dict[str, Any]]) -> Any:
     pd = pytest.importorskip("pandas")
     return pd.DataFrame(rows)
-
-
-def save_error(data: DataHandler, value: object, name: str, **options: Any) -> ValidationError:
-    with pytest.raises(ValidationError) as info:
-        data.save(value, Dir.OUTPUT, name, **options)
-    return info.value
-
-
-def load_error(data: DataHandler, name: str, **options: Any) -> ValidationError:
-    with pytest.raises(ValidationError) as info:
-        data.load(Dir.DATA, name, **options)
-    return info.value
-
-
-def write(data: DataHandler, name: str, content: bytes) -> Path:
-    path = data.path(Dir.DATA, name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
-    return path
 
 
 # --- option errors ------------------------------------------------------------------
@@ -56,7 +38,7 @@ def test_delimiter_must_be_one_character_on_save_and_load(
     assert error.how_to_fix == "Use one character, e.g. ',' ';' or a tab."
     assert error.example == "data.save(value, Dir.OUTPUT, 'x.csv', delimiter=';')"
     assert error.field == "delimiter"
-    source = write(data, "in.csv", b"a\n1\n")
+    source = data_file(data, "in.csv", b"a\n1\n")
     error = load_error(data, "in.csv", delimiter=delimiter)
     assert error.what_went_wrong == (
         f"Option delimiter={delimiter!r} for load of {source}: must be a single character."
@@ -72,7 +54,7 @@ def test_unknown_encoding_is_named_on_save_and_load(data: DataHandler) -> None:
     )
     assert error.field == "encoding"
     assert error.example == "data.save(value, Dir.OUTPUT, 'x.csv', encoding='utf-8')"
-    source = write(data, "in.csv", b"a\n1\n")
+    source = data_file(data, "in.csv", b"a\n1\n")
     error = load_error(data, "in.csv", encoding="klingon")
     assert error.what_went_wrong == (
         f"Option encoding='klingon' for load of {source}: is not a known text encoding."
@@ -81,7 +63,7 @@ def test_unknown_encoding_is_named_on_save_and_load(data: DataHandler) -> None:
 
 
 def test_negative_nrows_is_refused(data: DataHandler) -> None:
-    source = write(data, "in.csv", b"a\n1\n")
+    source = data_file(data, "in.csv", b"a\n1\n")
     error = load_error(data, "in.csv", nrows=-1)
     assert error.what_went_wrong == (
         f"Option nrows=-1 for load of {source}: must be None or an int >= 0."
@@ -97,7 +79,7 @@ def test_unknown_options_list_what_csv_knows(data: DataHandler) -> None:
         "Use only the options the csv codec knows for save: "
         "delimiter, encoding, index, fieldnames, lineterminator."
     )
-    source = write(data, "in.csv", b"a\n1\n")
+    source = data_file(data, "in.csv", b"a\n1\n")
     error = load_error(data, "in.csv", sheet="x")
     assert error.what_went_wrong == f"Unknown option(s) sheet for load of {source} (csv file)."
     assert error.how_to_fix == (
@@ -192,7 +174,7 @@ def test_a_file_in_another_encoding_says_which_encoding_to_pass(
 ) -> None:
     if as_dataframe:
         pytest.importorskip("pandas")
-    source = write(data, "latin.csv", "name\nJosé\n".encode("latin-1"))
+    source = data_file(data, "latin.csv", "name\nJosé\n".encode("latin-1"))
     error = load_error(data, "latin.csv", as_dataframe=as_dataframe)
     assert error.what_went_wrong == (
         f"{source} is not valid utf-8-sig text: invalid continuation byte at byte 8."
@@ -204,13 +186,13 @@ def test_a_file_in_another_encoding_says_which_encoding_to_pass(
 
 def test_dataframe_load_uses_the_delimiter_and_dtype_given(data: DataHandler) -> None:
     pytest.importorskip("pandas")
-    write(data, "semi.csv", b"id;note\n007;a, b\n008;c, d\n")
+    data_file(data, "semi.csv", b"id;note\n007;a, b\n008;c, d\n")
     loaded = data.load(Dir.DATA, "semi.csv", as_dataframe=True, delimiter=";", dtype=str)
     assert loaded.to_dict("records") == [
         {"id": "007", "note": "a, b"},
         {"id": "008", "note": "c, d"},
     ]
-    write(data, "tabs.tsv", b"id\tnote\n7\ta, b\n")
+    data_file(data, "tabs.tsv", b"id\tnote\n7\ta, b\n")
     assert data.load(Dir.DATA, "tabs.tsv", as_dataframe=True).to_dict("records") == [
         {"id": 7, "note": "a, b"}
     ]
@@ -220,7 +202,7 @@ def test_dataframe_dtype_that_does_not_fit_names_dtype_not_the_quoting(
     data: DataHandler,
 ) -> None:
     pytest.importorskip("pandas")
-    source = write(data, "ids.csv", b"id\nx1\n")
+    source = data_file(data, "ids.csv", b"id\nx1\n")
     error = load_error(data, "ids.csv", as_dataframe=True, dtype={"id": int})
     assert error.what_went_wrong == (
         f"Cannot read {source} with dtype={{'id': <class 'int'>}}: "
@@ -241,7 +223,7 @@ def test_dataframe_nrows_before_a_broken_quote_says_what_pandas_found(
     """pandas skips a line of spaces the checker counts as a row, so with nrows=1 it reads on
     into the open quote: its parser error is reported as a quoting problem, dtype or not."""
     pytest.importorskip("pandas")
-    source = write(data, "open.csv", b'a\n \n"2\n')
+    source = data_file(data, "open.csv", b'a\n \n"2\n')
     assert data.load(Dir.DATA, "open.csv", nrows=1) == [{"a": " "}]
     error = load_error(data, "open.csv", as_dataframe=True, nrows=1, dtype=dtype)
     assert error.what_went_wrong.startswith(
@@ -257,7 +239,7 @@ def test_dataframe_nrows_before_a_broken_quote_says_what_pandas_found(
 
 def test_dataframe_usecols_mixes_names_and_positions_like_rows(data: DataHandler) -> None:
     pytest.importorskip("pandas")
-    write(data, "cols.csv", b"a,b,c\n1,2,3\n")
+    data_file(data, "cols.csv", b"a,b,c\n1,2,3\n")
     rows = data.load(Dir.DATA, "cols.csv", usecols=["c", 0])
     loaded = data.load(Dir.DATA, "cols.csv", as_dataframe=True, usecols=["c", 0], dtype=str)
     assert rows == [{"c": "3", "a": "1"}]

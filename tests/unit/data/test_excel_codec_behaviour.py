@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tests.unit.data.refusals import load_error, save_error
 from txo.data import CodecRegistry, DataHandler
 from txo.errors import DependencyMissingError, ValidationError
 from txo.paths import Dir, ProjectPaths
@@ -35,19 +36,6 @@ def handler_without(tmp_path: Path, missing: str) -> DataHandler:
 
     registry = CodecRegistry.default(import_module=import_module)
     return DataHandler(ProjectPaths(tmp_path), codecs=registry)
-
-
-def save_error(data: DataHandler, value: Any, name: str, **options: Any) -> ValidationError:
-    with pytest.raises(ValidationError) as info:
-        data.save(value, Dir.OUTPUT, name, **options)
-    assert not data.exists(Dir.OUTPUT, name)
-    return info.value
-
-
-def load_error(data: DataHandler, name: str, **options: Any) -> ValidationError:
-    with pytest.raises(ValidationError) as info:
-        data.load(Dir.DATA, name, **options)
-    return info.value
 
 
 def workbook(data: DataHandler, name: str, *rows: list[Any]) -> Path:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.unit.data.refusals import explained
 from txo.data import DataHandler
 from txo.data.codecs.gzip_codec import GzipCodec
 from txo.errors import ValidationError
@@ -17,11 +18,6 @@ from txo.paths import Dir
 
 # magic, deflate, no flags (no file name), mtime 0
 DETERMINISTIC_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00"
-
-
-def explained(error: ValidationError) -> tuple[str, str, str | None, str | None]:
-    return error.what_went_wrong, error.how_to_fix, error.example, error.field
-
 
 # --- the bytes written -----------------------------------------------------------------
 

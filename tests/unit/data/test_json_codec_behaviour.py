@@ -8,18 +8,11 @@ from typing import Any
 
 import pytest
 
+from tests.unit.data.refusals import save_error
 from txo.compat.runtime import CompatRuntime
 from txo.data import DataHandler
 from txo.errors import ValidationError
 from txo.paths import Dir
-
-
-def save_error(data: DataHandler, value: object, **options: object) -> ValidationError:
-    with pytest.raises(ValidationError) as info:
-        data.save(value, Dir.OUTPUT, "x.json", **options)
-    assert not data.exists(Dir.OUTPUT, "x.json")
-    return info.value
-
 
 # --- indent and the flags ----------------------------------------------------------
 
@@ -33,7 +26,7 @@ def test_indent_zero_puts_every_member_on_its_own_line(data: DataHandler) -> Non
 
 @pytest.mark.parametrize("indent", [-1, True, False, "2", 2.5])
 def test_indent_must_be_none_or_a_non_negative_int(data: DataHandler, indent: object) -> None:
-    error = save_error(data, {"a": [1]}, indent=indent)
+    error = save_error(data, {"a": [1]}, "x.json", indent=indent)
     target = data.path(Dir.OUTPUT, "x.json")
     assert error.what_went_wrong == (
         f"Option indent={indent!r} for save of {target}: must be None or an int >= 0."
@@ -48,7 +41,7 @@ def test_indent_must_be_none_or_a_non_negative_int(data: DataHandler, indent: ob
 def test_save_flags_refuse_strings_and_numbers(
     data: DataHandler, option: str, value: object
 ) -> None:
-    error = save_error(data, {"a": 1}, **{option: value})
+    error = save_error(data, {"a": 1}, "x.json", **{option: value})
     assert error.what_went_wrong.endswith(
         f"Option {option}={value!r} for save of "
         f"{data.path(Dir.OUTPUT, 'x.json')}: must be True or False."
@@ -113,7 +106,7 @@ def test_load_encoding_is_checked_before_reading(data: DataHandler, encoding: st
 
 
 def test_save_encoding_is_checked_before_writing(data: DataHandler) -> None:
-    error = save_error(data, {"a": 1}, encoding="rot13")
+    error = save_error(data, {"a": 1}, "x.json", encoding="rot13")
     assert error.field == "encoding"
     assert error.example == "data.save(value, Dir.OUTPUT, 'x.json', encoding='utf-8')"
 
@@ -130,7 +123,7 @@ _EXAMPLE = "data.save({'amount': Decimal('9.99'), 'when': datetime.now()}, Dir.O
 def test_a_cycle_is_explained_with_fix_and_example(data: DataHandler) -> None:
     cycle: dict[str, object] = {"rows": []}
     cycle["rows"] = [cycle]
-    error = save_error(data, cycle)
+    error = save_error(data, cycle, "x.json")
     target = data.path(Dir.OUTPUT, "x.json")
     assert error.what_went_wrong == (f"Cannot write {target} as JSON: Circular reference detected.")
     assert error.how_to_fix == _FIX
@@ -140,7 +133,7 @@ def test_a_cycle_is_explained_with_fix_and_example(data: DataHandler) -> None:
 
 @pytest.mark.parametrize("options", [{}, {"compact": True}])
 def test_an_unknown_type_is_named(data: DataHandler, options: dict[str, bool]) -> None:
-    error = save_error(data, {"when": {1, 2}}, **options)
+    error = save_error(data, {"when": {1, 2}}, "x.json", **options)
     assert error.what_went_wrong == (
         f"Cannot write {data.path(Dir.OUTPUT, 'x.json')} as JSON: "
         "Object of type set is not JSON serializable."
@@ -148,7 +141,7 @@ def test_an_unknown_type_is_named(data: DataHandler, options: dict[str, bool]) -
 
 
 def test_bad_json_text_shows_a_valid_example(data: DataHandler) -> None:
-    error = save_error(data, "[1, 2,]")
+    error = save_error(data, "[1, 2,]", "x.json")
     assert error.example == '{"key": "value", "items": [1, 2, 3]}'
     assert error.how_to_fix.endswith("(`python -m json.tool x.json` shows the spot).")
 

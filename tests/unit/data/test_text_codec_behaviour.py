@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.unit.data.refusals import explained
 from txo.data import DataHandler
 from txo.errors import ValidationError
 from txo.paths import Dir
-
-
-def explained(error: ValidationError) -> tuple[str, str, str | None, str | None]:
-    return error.what_went_wrong, error.how_to_fix, error.example, error.field
 
 
 def test_an_unknown_save_option_lists_the_known_ones(data: DataHandler) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tests.unit.data.refusals import data_file, save_error
 from txo.data import CodecRegistry, DataHandler
 from txo.errors import DependencyMissingError, ValidationError
 from txo.paths import Dir, ProjectPaths
@@ -20,22 +21,6 @@ pytest.importorskip("yaml")
 
 FIX_TAIL = "(indentation and ':' after keys are the usual culprits)."
 EXAMPLE = "key: value\nitems:\n  - 1\n  - 2"
-
-
-def save_error(data: DataHandler, value: Any, name: str, **options: Any) -> ValidationError:
-    with pytest.raises(ValidationError) as info:
-        data.save(value, Dir.OUTPUT, name, **options)
-    assert not data.exists(Dir.OUTPUT, name)
-    return info.value
-
-
-def raw_file(data: DataHandler, name: str, content: bytes) -> Path:
-    path = data.path(Dir.DATA, name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
-    return path
-
-
 # --- layout -----------------------------------------------------------------------
 
 
@@ -141,7 +126,7 @@ def test_invalid_yaml_text_is_refused_with_its_line_and_column(data: DataHandler
 
 
 def test_a_file_with_a_character_yaml_forbids_has_no_line_to_name(data: DataHandler) -> None:
-    path = raw_file(data, "x.yaml", b"a: \x00\n")
+    path = data_file(data, "x.yaml", b"a: \x00\n")
     with pytest.raises(ValidationError) as info:
         data.load(Dir.DATA, "x.yaml")
     error = info.value
@@ -154,7 +139,7 @@ def test_a_file_with_a_character_yaml_forbids_has_no_line_to_name(data: DataHand
 
 
 def test_an_unsafe_tag_is_refused_at_its_line(data: DataHandler) -> None:
-    path = raw_file(data, "evil.yaml", b"ok: 1\nkey: !!python/object/apply:os.system ['true']\n")
+    path = data_file(data, "evil.yaml", b"ok: 1\nkey: !!python/object/apply:os.system ['true']\n")
     with pytest.raises(ValidationError) as info:
         data.load(Dir.DATA, "evil.yaml")
     assert info.value.what_went_wrong.startswith(
